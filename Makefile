@@ -1,0 +1,79 @@
+# kakuri build. `make` builds build/kakuri-runtime; `make test` runs every test;
+# `make install PREFIX=DIR` installs under DIR/bin. `make SAN=1` builds with ASan+UBSan
+# into build/san.
+VERSION := 0.1.0
+COMMIT := $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
+PREFIX ?= /usr/local
+
+ifeq ($(SAN),1)
+B ?= build/san
+SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+OPT := -O1 -g
+else
+B ?= build
+SANFLAGS :=
+OPT := -O2 -g
+endif
+
+CC ?= gcc
+PKGS := libseccomp json-c
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lseccomp -ljson-c)
+WARN := -Wall -Wextra -Wshadow -Wmissing-prototypes -Wstrict-prototypes -Wformat=2 -Wvla \
+	-Wno-unused-parameter -Wno-missing-field-initializers
+ifeq ($(CI),true)
+WARN += -Werror
+endif
+CFLAGS ?= $(OPT)
+ALL_CFLAGS := -std=gnu11 -D_GNU_SOURCE $(WARN) -fstack-protector-strong -D_FORTIFY_SOURCE=3 \
+	-fPIE $(SANFLAGS) -Isrc $(PKG_CFLAGS) -DKAKURI_VERSION='"$(VERSION)"' \
+	-DKAKURI_COMMIT='"$(COMMIT)"' -DKAKURI_DATADIR='"$(PREFIX)/share/kakuri"' -MMD -MP $(CFLAGS)
+LDFLAGS_ALL := -pie -Wl,-z,relro,-z,now $(SANFLAGS) $(LDFLAGS)
+
+LIB_SRC := $(sort $(wildcard src/lib/*.c src/oci/*.c src/runtime/*.c))
+RT_CLI_SRC := $(sort $(wildcard src/cli/runtime/*.c))
+UNIT_SRC := $(sort $(wildcard tests/unit/test-*.c))
+HELPER_SRC := $(sort $(wildcard tests/helpers/*.c))
+
+LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o)
+RT_CLI_OBJ := $(RT_CLI_SRC:%.c=$(B)/%.o)
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
+HELPER_BIN := $(HELPER_SRC:tests/helpers/%.c=$(B)/helpers/%)
+
+.PHONY: all clean install test unit san check-format
+all: $(B)/kakuri-runtime $(UNIT_BIN) $(HELPER_BIN)
+
+$(B)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(B)/libkakuri.a: $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(B)/kakuri-runtime: $(RT_CLI_OBJ) $(B)/libkakuri.a
+	$(CC) $(LDFLAGS_ALL) -o $@ $(RT_CLI_OBJ) $(B)/libkakuri.a $(PKG_LIBS)
+
+$(B)/tests/%: tests/unit/%.c tests/unit/tap.h $(B)/libkakuri.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Itests/unit $(LDFLAGS_ALL) -o $@ $< $(B)/libkakuri.a $(PKG_LIBS)
+
+# Static test programs that run inside containers (no libc from the image needed).
+$(B)/helpers/%: tests/helpers/%.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=gnu11 -D_GNU_SOURCE -O2 -static -o $@ $< -lpthread
+
+unit: $(UNIT_BIN)
+	@for t in $(UNIT_BIN); do $$t || exit 1; done
+
+install: $(B)/kakuri-runtime
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 0755 $(B)/kakuri-runtime $(DESTDIR)$(PREFIX)/bin/kakuri-runtime
+
+test:
+	tests/run.sh
+
+clean:
+	rm -rf build
+
+-include $(LIB_OBJ:.o=.d) $(RT_CLI_OBJ:.o=.d)

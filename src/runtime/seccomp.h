@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* linux.seccomp compiled with libseccomp. The filter is compiled early (seccomp_compile, may
+ * run before the fork) and installed as late as possible (seccomp_install: after the uid
+ * switch and no_new_privs, right before exec) so the runtime's own syscalls are not
+ * constrained. Unknown syscall names are skipped with a debug message, never fatal. */
+#pragma once
+
+#include "oci/spec.h"
+
+struct seccomp_prog; /* opaque: a compiled BPF program + flags */
+
+/* NULL *ret when spec has no seccomp. Errors name the field: "linux.seccomp.syscalls[2]...". */
+int seccomp_compile(const struct oci_seccomp *spec, struct seccomp_prog **ret);
+/* Installs the filter; if the action set uses NOTIFY, *ret_listener_fd receives the
+ * listener fd (else -EBADF). */
+int seccomp_install(struct seccomp_prog *prog, int *ret_listener_fd);
+/* Send the listener fd with the container state JSON to listenerPath (SCM_RIGHTS). */
+int seccomp_send_listener(const struct oci_seccomp *spec, int listener_fd, const char *state_json);
+void seccomp_prog_free(struct seccomp_prog *prog);
