@@ -5,7 +5,7 @@ set -eu
 what=${1:-test}
 build_pkgs="gcc make pkg-config libc6-dev libseccomp-dev libjson-c-dev busybox-static"
 test_pkgs="clang libclang-rt-14-dev uidmap crun runc podman containerd hyperfine jq
-  util-linux procps iproute2 libcap2-bin strace python3 e2fsprogs"
+  util-linux procps iproute2 libcap2-bin strace python3 e2fsprogs time"
 pkgs=$build_pkgs
 [ "$what" = test ] && pkgs="$pkgs $test_pkgs"
 missing=""

@@ -10,20 +10,21 @@
 #include "lib/cleanup.h"
 #include "oci/spec-internal.h"
 
-static const char *const default_caps[] = { "CAP_AUDIT_WRITE", "CAP_KILL", "CAP_NET_BIND_SERVICE",
-					    NULL };
+static const char *const default_caps[] = {"CAP_AUDIT_WRITE", "CAP_KILL", "CAP_NET_BIND_SERVICE", NULL};
 
 /* /work/shared/SECURITY-NOTES.md, "Defaults". */
 static const char *const masked_paths[] = {
-	"/proc/acpi",        "/proc/asound",    "/proc/interrupts",
-	"/proc/kcore",       "/proc/keys",      "/proc/latency_stats",
-	"/proc/sched_debug", "/proc/scsi",      "/proc/timer_list",
-	"/proc/timer_stats", "/sys/firmware",   "/sys/devices/virtual/powercap",
-	"/sys/fs/selinux",   NULL,
+    "/proc/acpi",	 "/proc/asound",
+    "/proc/interrupts",	 "/proc/kcore",
+    "/proc/keys",	 "/proc/latency_stats",
+    "/proc/sched_debug", "/proc/scsi",
+    "/proc/timer_list",	 "/proc/timer_stats",
+    "/sys/firmware",	 "/sys/devices/virtual/powercap",
+    "/sys/fs/selinux",	 NULL,
 };
 
 static const char *const readonly_paths[] = {
-	"/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger", NULL,
+    "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger", NULL,
 };
 
 struct default_mount {
@@ -32,28 +33,22 @@ struct default_mount {
 };
 
 static const struct default_mount default_mounts[] = {
-	{ "/proc", "proc", "proc", { NULL } },
-	{ "/dev", "tmpfs", "tmpfs", { "nosuid", "strictatime", "mode=755", "size=65536k" } },
-	{ "/dev/pts",
-	  "devpts",
-	  "devpts",
-	  { "nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5" } },
-	{ "/dev/shm", "tmpfs", "shm", { "nosuid", "noexec", "nodev", "mode=1777", "size=65536k" } },
-	{ "/dev/mqueue", "mqueue", "mqueue", { "nosuid", "noexec", "nodev" } },
-	{ "/sys", "sysfs", "sysfs", { "nosuid", "noexec", "nodev", "ro" } },
-	{ "/sys/fs/cgroup", "cgroup", "cgroup", { "nosuid", "noexec", "nodev", "relatime", "ro" } },
+    {"/proc", "proc", "proc", {NULL}},
+    {"/dev", "tmpfs", "tmpfs", {"nosuid", "strictatime", "mode=755", "size=65536k"}},
+    {"/dev/pts", "devpts", "devpts", {"nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5"}},
+    {"/dev/shm", "tmpfs", "shm", {"nosuid", "noexec", "nodev", "mode=1777", "size=65536k"}},
+    {"/dev/mqueue", "mqueue", "mqueue", {"nosuid", "noexec", "nodev"}},
+    {"/sys", "sysfs", "sysfs", {"nosuid", "noexec", "nodev", "ro"}},
+    {"/sys/fs/cgroup", "cgroup", "cgroup", {"nosuid", "noexec", "nodev", "relatime", "ro"}},
 };
 
-static const struct default_mount rootless_sys = {
-	"/sys", "none", "/sys", { "rbind", "nosuid", "noexec", "nodev", "ro" }
-};
+static const struct default_mount rootless_sys = {"/sys", "none", "/sys", {"rbind", "nosuid", "noexec", "nodev", "ro"}};
 
 static struct json_object *process_json(bool *oom)
 {
-	static const char *const args[] = { "sh", NULL };
-	static const char *const env[] = {
-		"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "TERM=xterm", NULL
-	};
+	static const char *const args[] = {"sh", NULL};
+	static const char *const env[] = {"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+					  "TERM=xterm", NULL};
 	struct json_object *proc = json_object_new_object(), *user = json_object_new_object(),
 			   *caps = json_object_new_object(), *rl = json_object_new_object(),
 			   *rls = json_object_new_array();
@@ -121,8 +116,7 @@ static struct json_object *namespace_json(bool *oom, const char *type)
 
 static struct json_object *linux_json(bool *oom, bool rootless)
 {
-	static const char *const namespaces[] = { "pid", "network", "ipc", "uts", "mount", "cgroup",
-						  NULL };
+	static const char *const namespaces[] = {"pid", "network", "ipc", "uts", "mount", "cgroup", NULL};
 	struct json_object *l = json_object_new_object(), *ns = json_object_new_array();
 
 	for (const char *const *n = namespaces; *n; n++)
@@ -173,10 +167,9 @@ char *spec_default_json(bool rootless)
 	spec_json_add(&oom, top, "mounts", mounts);
 	spec_json_add(&oom, top, "linux", linux_json(&oom, rootless));
 	if (!oom) {
-		text = json_object_to_json_string_ext(top, JSON_C_TO_STRING_PRETTY |
-								   JSON_C_TO_STRING_PRETTY_TAB |
-								   JSON_C_TO_STRING_SPACED |
-								   JSON_C_TO_STRING_NOSLASHESCAPE);
+		text =
+		    json_object_to_json_string_ext(top, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_PRETTY_TAB |
+							    JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE);
 		if (text && asprintf(&out, "%s\n", text) < 0)
 			out = NULL;
 	}

@@ -22,9 +22,9 @@
 
 struct spec_parser {
 	const char *name; /* message prefix, e.g. "config.json" */
-	char *err;        /* first error, "name: path: message" */
-	size_t len;       /* length of the current field path in path[] */
-	char path[512];   /* truncated (still NUL-terminated) if a path gets absurdly long */
+	char *err;	  /* first error, "name: path: message" */
+	size_t len;	  /* length of the current field path in path[] */
+	char path[512];	  /* truncated (still NUL-terminated) if a path gets absurdly long */
 };
 
 /* Path stack: push returns the previous length, pop restores it. */
@@ -37,8 +37,7 @@ void spec_path_pop(struct spec_parser *p, size_t old_len);
 /* Record "name: path: <fmt>" (or "name: <fmt>" at the top level) and return -EINVAL. */
 int spec_fail(struct spec_parser *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Same, for the field key of the current path (pushes and pops it). */
-int spec_fail_at(struct spec_parser *p, const char *key, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+int spec_fail_at(struct spec_parser *p, const char *key, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 int spec_oom(struct spec_parser *p);
 
 /* The member obj[key], NULL when absent or null. obj may be NULL (then NULL). */
@@ -47,8 +46,7 @@ struct json_object *spec_member(struct json_object *obj, const char *key);
 /* Value readers: v is non-NULL and the path already names it. Return 0 or -errno. */
 int spec_val_string(struct spec_parser *p, struct json_object *v, bool non_empty, char **ret);
 int spec_val_bool(struct spec_parser *p, struct json_object *v, bool *ret);
-int spec_val_int64(struct spec_parser *p, struct json_object *v, int64_t min, int64_t max,
-		   int64_t *ret);
+int spec_val_int64(struct spec_parser *p, struct json_object *v, int64_t min, int64_t max, int64_t *ret);
 int spec_val_uint64(struct spec_parser *p, struct json_object *v, uint64_t max, uint64_t *ret);
 int spec_val_strv(struct spec_parser *p, struct json_object *v, char ***ret);
 int spec_val_object(struct spec_parser *p, struct json_object *v);
@@ -56,36 +54,33 @@ int spec_val_array(struct spec_parser *p, struct json_object *v, size_t *ret_n);
 
 /* Field readers (see the top of this file for the 1/0/-errno convention). A required
  * field that is absent fails with "is required". */
-int spec_get_string(struct spec_parser *p, struct json_object *obj, const char *key,
-		    bool required, bool non_empty, char **ret);
+int spec_get_string(struct spec_parser *p, struct json_object *obj, const char *key, bool required, bool non_empty,
+		    char **ret);
 int spec_get_bool(struct spec_parser *p, struct json_object *obj, const char *key, bool *ret);
-int spec_get_int64(struct spec_parser *p, struct json_object *obj, const char *key, bool required,
-		   int64_t min, int64_t max, int64_t *ret);
-int spec_get_uint64(struct spec_parser *p, struct json_object *obj, const char *key,
-		    bool required, uint64_t max, uint64_t *ret);
-int spec_get_uint32(struct spec_parser *p, struct json_object *obj, const char *key,
-		    bool required, uint32_t *ret);
+int spec_get_int64(struct spec_parser *p, struct json_object *obj, const char *key, bool required, int64_t min,
+		   int64_t max, int64_t *ret);
+int spec_get_uint64(struct spec_parser *p, struct json_object *obj, const char *key, bool required, uint64_t max,
+		    uint64_t *ret);
+int spec_get_uint32(struct spec_parser *p, struct json_object *obj, const char *key, bool required, uint32_t *ret);
 /* NULL-terminated strv; [] gives an empty (non-NULL) strv, which hooks need to tell
  * "env": [] (empty environment) from an absent env. */
 int spec_get_strv(struct spec_parser *p, struct json_object *obj, const char *key, char ***ret);
 /* Like spec_get_strv, but every element must be an absolute path. */
-int spec_get_abs_strv(struct spec_parser *p, struct json_object *obj, const char *key,
-		      char ***ret);
-int spec_get_object(struct spec_parser *p, struct json_object *obj, const char *key,
-		    bool required, struct json_object **ret);
-int spec_get_array(struct spec_parser *p, struct json_object *obj, const char *key,
-		   bool required, struct json_object **ret, size_t *ret_n);
+int spec_get_abs_strv(struct spec_parser *p, struct json_object *obj, const char *key, char ***ret);
+int spec_get_object(struct spec_parser *p, struct json_object *obj, const char *key, bool required,
+		    struct json_object **ret);
+int spec_get_array(struct spec_parser *p, struct json_object *obj, const char *key, bool required,
+		   struct json_object **ret, size_t *ret_n);
 /* The member re-serialized as compact JSON text (no "\/" escaping), caller frees. */
 int spec_get_raw(struct spec_parser *p, struct json_object *obj, const char *key, char **ret);
 /* [{containerID, hostID, size}] as used by linux.uidMappings and mounts[].uidMappings. */
-int spec_get_id_mappings(struct spec_parser *p, struct json_object *obj, const char *key,
-			 struct oci_id_mapping **ret, size_t *ret_n);
+int spec_get_id_mappings(struct spec_parser *p, struct json_object *obj, const char *key, struct oci_id_mapping **ret,
+			 size_t *ret_n);
 
-/* Parse text as one JSON object: strict JSON (no comments, trailing commas or garbage),
- * valid UTF-8, integers within the int64/uint64 range (json-c silently clamps those, so
- * they are rejected here). Fails with "name: invalid JSON: ... (at line L, column C)". */
-int spec_json_parse(struct spec_parser *p, const char *text, size_t len,
-		    struct json_object **ret);
+/* Parse text (len bytes plus a terminating NUL at text[len]) as one JSON object: strict JSON (no comments, trailing
+ * commas or garbage), valid UTF-8, integers within the int64/uint64 range (json-c silently clamps those, so they are
+ * rejected here). Fails with "name: invalid JSON: ... (at line L, column C)". */
+int spec_json_parse(struct spec_parser *p, const char *text, size_t len, struct json_object **ret);
 
 /* Building documents (spec-default.c, features.c): json-c constructors return NULL only on
  * allocation failure. These attach v to o (taking ownership of v in every case) and set
@@ -99,14 +94,17 @@ struct json_object *spec_json_strv(bool *oom, const char *const *v);
 /* Index of s in a NULL-terminated name table, or -1. */
 int spec_name_index(const char *const *table, const char *s);
 
+/* spec-parse-process.c: the process object v (path already pushed); *ret caller frees. */
+int spec_parse_process_object(struct spec_parser *p, struct json_object *v, struct oci_process **ret);
+
 /* spec-parse-linux.c */
 int spec_parse_linux(struct spec_parser *p, struct json_object *linux_obj, struct oci_linux *l);
 void spec_linux_free(struct oci_linux *l);
 
 /* Name tables, NULL-terminated. Index == enum value where an enum exists. */
-extern const char *const spec_ns_names[];              /* enum oci_ns_type */
-extern const char *const spec_hook_names[];            /* enum oci_hook_kind */
-extern const char *const spec_seccomp_action_names[];  /* enum oci_seccomp_action */
-extern const char *const spec_seccomp_op_names[];      /* enum oci_seccomp_op */
-extern const char *const spec_seccomp_arch_names[];    /* "SCMP_ARCH_*" */
-extern const char *const spec_seccomp_flag_names[];    /* "SECCOMP_FILTER_FLAG_*" */
+extern const char *const spec_ns_names[];	      /* enum oci_ns_type */
+extern const char *const spec_hook_names[];	      /* enum oci_hook_kind */
+extern const char *const spec_seccomp_action_names[]; /* enum oci_seccomp_action */
+extern const char *const spec_seccomp_op_names[];     /* enum oci_seccomp_op */
+extern const char *const spec_seccomp_arch_names[];   /* "SCMP_ARCH_*" */
+extern const char *const spec_seccomp_flag_names[];   /* "SECCOMP_FILTER_FLAG_*" */

@@ -11,8 +11,7 @@
 #include "lib/cleanup.h"
 #include "oci/spec-internal.h"
 
-static void path_append(struct spec_parser *p, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+static void path_append(struct spec_parser *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 static void path_append(struct spec_parser *p, const char *fmt, ...)
 {
@@ -67,6 +66,38 @@ int spec_oom(struct spec_parser *p)
 	return -ENOMEM;
 }
 
+/* Messages quote config values ('%s' must be an absolute path); a value with a newline or
+ * an escape sequence must not break the one-line format or the terminal, so control
+ * characters are written as \n, \t or \xNN. */
+static char *escape_controls(const char *s)
+{
+	size_t n = 0;
+	char *out, *o;
+
+	for (const char *c = s; *c; c++)
+		n += ((unsigned char)*c < 0x20 || *c == 0x7f) ? 4 : 1;
+	out = malloc(n + 1);
+	if (!out)
+		return NULL;
+	o = out;
+	for (const char *c = s; *c; c++) {
+		unsigned char u = (unsigned char)*c;
+
+		if (u == '\n' || u == '\t') {
+			*o++ = '\\';
+			*o++ = u == '\n' ? 'n' : 't';
+		} else if (u < 0x20 || u == 0x7f) {
+			o += sprintf(o, "\\x%02x", u);
+		} else {
+			*o++ = (char)u;
+		}
+	}
+	*o = 0;
+	return out;
+}
+
+static int spec_failv(struct spec_parser *p, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
+
 static int spec_failv(struct spec_parser *p, const char *fmt, va_list ap)
 {
 	cleanup_free char *msg = NULL;
@@ -85,8 +116,9 @@ static int spec_failv(struct spec_parser *p, const char *fmt, va_list ap)
 		n = asprintf(&full, "%s: %s", p->name, msg);
 	if (n < 0)
 		return -ENOMEM;
-	p->err = full;
-	return -EINVAL;
+	p->err = escape_controls(full);
+	free(full);
+	return p->err ? -EINVAL : -ENOMEM;
 }
 
 int spec_fail(struct spec_parser *p, const char *fmt, ...)
@@ -173,8 +205,7 @@ static int range_error(struct spec_parser *p, int64_t min, uint64_t max)
 	return spec_fail(p, "must be an integer between %" PRId64 " and %" PRIu64, min, max);
 }
 
-int spec_val_int64(struct spec_parser *p, struct json_object *v, int64_t min, int64_t max,
-		   int64_t *ret)
+int spec_val_int64(struct spec_parser *p, struct json_object *v, int64_t min, int64_t max, int64_t *ret)
 {
 	int64_t i;
 
@@ -259,8 +290,8 @@ int spec_val_strv(struct spec_parser *p, struct json_object *v, char ***ret)
 /* --- field readers ------------------------------------------------------------------- */
 
 /* Look up obj[key]; 0 if absent (or "is required"), 1 with the path pushed otherwise. */
-static int field_enter(struct spec_parser *p, struct json_object *obj, const char *key,
-		       bool required, struct json_object **ret_v, size_t *ret_old)
+static int field_enter(struct spec_parser *p, struct json_object *obj, const char *key, bool required,
+		       struct json_object **ret_v, size_t *ret_old)
 {
 	struct json_object *v = spec_member(obj, key);
 
@@ -271,15 +302,15 @@ static int field_enter(struct spec_parser *p, struct json_object *obj, const cha
 	return 1;
 }
 
-#define FIELD_READ(call)                                                                           \
-	({                                                                                         \
-		int fr_r = (call);                                                                 \
-		spec_path_pop(p, old);                                                             \
-		fr_r < 0 ? fr_r : 1;                                                               \
-	})
+/* Pop the path pushed by field_enter; 1 for a read that succeeded. */
+static int field_leave(struct spec_parser *p, size_t old, int r)
+{
+	spec_path_pop(p, old);
+	return r < 0 ? r : 1;
+}
 
-int spec_get_string(struct spec_parser *p, struct json_object *obj, const char *key,
-		    bool required, bool non_empty, char **ret)
+int spec_get_string(struct spec_parser *p, struct json_object *obj, const char *key, bool required, bool non_empty,
+		    char **ret)
 {
 	struct json_object *v;
 	size_t old;
@@ -287,7 +318,7 @@ int spec_get_string(struct spec_parser *p, struct json_object *obj, const char *
 
 	if (r <= 0)
 		return r;
-	return FIELD_READ(spec_val_string(p, v, non_empty, ret));
+	return field_leave(p, old, spec_val_string(p, v, non_empty, ret));
 }
 
 int spec_get_bool(struct spec_parser *p, struct json_object *obj, const char *key, bool *ret)
@@ -298,11 +329,11 @@ int spec_get_bool(struct spec_parser *p, struct json_object *obj, const char *ke
 
 	if (r <= 0)
 		return r;
-	return FIELD_READ(spec_val_bool(p, v, ret));
+	return field_leave(p, old, spec_val_bool(p, v, ret));
 }
 
-int spec_get_int64(struct spec_parser *p, struct json_object *obj, const char *key, bool required,
-		   int64_t min, int64_t max, int64_t *ret)
+int spec_get_int64(struct spec_parser *p, struct json_object *obj, const char *key, bool required, int64_t min,
+		   int64_t max, int64_t *ret)
 {
 	struct json_object *v;
 	size_t old;
@@ -310,11 +341,11 @@ int spec_get_int64(struct spec_parser *p, struct json_object *obj, const char *k
 
 	if (r <= 0)
 		return r;
-	return FIELD_READ(spec_val_int64(p, v, min, max, ret));
+	return field_leave(p, old, spec_val_int64(p, v, min, max, ret));
 }
 
-int spec_get_uint64(struct spec_parser *p, struct json_object *obj, const char *key,
-		    bool required, uint64_t max, uint64_t *ret)
+int spec_get_uint64(struct spec_parser *p, struct json_object *obj, const char *key, bool required, uint64_t max,
+		    uint64_t *ret)
 {
 	struct json_object *v;
 	size_t old;
@@ -322,11 +353,10 @@ int spec_get_uint64(struct spec_parser *p, struct json_object *obj, const char *
 
 	if (r <= 0)
 		return r;
-	return FIELD_READ(spec_val_uint64(p, v, max, ret));
+	return field_leave(p, old, spec_val_uint64(p, v, max, ret));
 }
 
-int spec_get_uint32(struct spec_parser *p, struct json_object *obj, const char *key,
-		    bool required, uint32_t *ret)
+int spec_get_uint32(struct spec_parser *p, struct json_object *obj, const char *key, bool required, uint32_t *ret)
 {
 	uint64_t u;
 	int r = spec_get_uint64(p, obj, key, required, UINT32_MAX, &u);
@@ -344,11 +374,10 @@ int spec_get_strv(struct spec_parser *p, struct json_object *obj, const char *ke
 
 	if (r <= 0)
 		return r;
-	return FIELD_READ(spec_val_strv(p, v, ret));
+	return field_leave(p, old, spec_val_strv(p, v, ret));
 }
 
-int spec_get_abs_strv(struct spec_parser *p, struct json_object *obj, const char *key,
-		      char ***ret)
+int spec_get_abs_strv(struct spec_parser *p, struct json_object *obj, const char *key, char ***ret)
 {
 	int r = spec_get_strv(p, obj, key, ret);
 
@@ -368,8 +397,8 @@ int spec_get_abs_strv(struct spec_parser *p, struct json_object *obj, const char
 	return 1;
 }
 
-int spec_get_object(struct spec_parser *p, struct json_object *obj, const char *key,
-		    bool required, struct json_object **ret)
+int spec_get_object(struct spec_parser *p, struct json_object *obj, const char *key, bool required,
+		    struct json_object **ret)
 {
 	struct json_object *v;
 	size_t old;
@@ -377,14 +406,14 @@ int spec_get_object(struct spec_parser *p, struct json_object *obj, const char *
 
 	if (r <= 0)
 		return r;
-	r = FIELD_READ(spec_val_object(p, v));
+	r = field_leave(p, old, spec_val_object(p, v));
 	if (r > 0)
 		*ret = v;
 	return r;
 }
 
-int spec_get_array(struct spec_parser *p, struct json_object *obj, const char *key,
-		   bool required, struct json_object **ret, size_t *ret_n)
+int spec_get_array(struct spec_parser *p, struct json_object *obj, const char *key, bool required,
+		   struct json_object **ret, size_t *ret_n)
 {
 	struct json_object *v;
 	size_t old, n = 0;
@@ -392,7 +421,7 @@ int spec_get_array(struct spec_parser *p, struct json_object *obj, const char *k
 
 	if (r <= 0)
 		return r;
-	r = FIELD_READ(spec_val_array(p, v, &n));
+	r = field_leave(p, old, spec_val_array(p, v, &n));
 	if (r > 0) {
 		*ret = v;
 		*ret_n = n;
@@ -409,8 +438,7 @@ int spec_get_raw(struct spec_parser *p, struct json_object *obj, const char *key
 
 	if (r <= 0)
 		return r;
-	text = json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN |
-							 JSON_C_TO_STRING_NOSLASHESCAPE);
+	text = json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
 	if (!text)
 		return spec_oom(p);
 	copy = strdup(text);
@@ -446,8 +474,8 @@ static int parse_id_mapping(struct spec_parser *p, struct json_object *e, struct
 	return 0;
 }
 
-int spec_get_id_mappings(struct spec_parser *p, struct json_object *obj, const char *key,
-			 struct oci_id_mapping **ret, size_t *ret_n)
+int spec_get_id_mappings(struct spec_parser *p, struct json_object *obj, const char *key, struct oci_id_mapping **ret,
+			 size_t *ret_n)
 {
 	struct json_object *a = NULL;
 	struct oci_id_mapping *m;
@@ -510,8 +538,7 @@ struct json_object *spec_json_strv(bool *oom, const char *const *v)
 
 /* --- whole-document parsing ---------------------------------------------------------- */
 
-static void offset_to_line_col(const char *text, size_t len, size_t off, unsigned *ret_line,
-			       unsigned *ret_col)
+static void offset_to_line_col(const char *text, size_t len, size_t off, unsigned *ret_line, unsigned *ret_col)
 {
 	unsigned line = 1, col = 1;
 
@@ -527,8 +554,7 @@ static void offset_to_line_col(const char *text, size_t len, size_t off, unsigne
 	*ret_col = col;
 }
 
-static int fail_at_offset(struct spec_parser *p, const char *text, size_t len, size_t off,
-			  const char *what)
+static int fail_at_offset(struct spec_parser *p, const char *text, size_t len, size_t off, const char *what)
 {
 	unsigned line, col;
 
@@ -574,11 +600,9 @@ static int check_integer_ranges(struct spec_parser *p, const char *text, size_t 
 
 		const char *limit = c == '-' ? max_neg : max_pos;
 		size_t ndigits = end - digits_start, nlimit = strlen(limit);
-		if (ndigits > nlimit ||
-		    (ndigits == nlimit && memcmp(text + digits_start, limit, nlimit) > 0)) {
+		if (ndigits > nlimit || (ndigits == nlimit && memcmp(text + digits_start, limit, nlimit) > 0)) {
 			cleanup_free char *what = NULL;
-			if (asprintf(&what, "integer %.*s is out of range", (int)(end - start),
-				     text + start) < 0)
+			if (asprintf(&what, "integer %.*s is out of range", (int)(end - start), text + start) < 0)
 				return spec_oom(p);
 			return fail_at_offset(p, text, len, start, what);
 		}
@@ -586,8 +610,7 @@ static int check_integer_ranges(struct spec_parser *p, const char *text, size_t 
 	return 0;
 }
 
-int spec_json_parse(struct spec_parser *p, const char *text, size_t len,
-		    struct json_object **ret)
+int spec_json_parse(struct spec_parser *p, const char *text, size_t len, struct json_object **ret)
 {
 	struct json_tokener *tok;
 	struct json_object *obj;
@@ -595,13 +618,15 @@ int spec_json_parse(struct spec_parser *p, const char *text, size_t len,
 	size_t end;
 	int r;
 
-	if (len > INT_MAX)
+	if (len >= INT_MAX)
 		return spec_fail(p, "invalid JSON: document too large");
 	tok = json_tokener_new();
 	if (!tok)
 		return spec_oom(p);
 	json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
-	obj = json_tokener_parse_ex(tok, text, (int)len);
+	/* Include the terminating NUL: without it json-c cannot tell that a top-level "42" or
+	 * "null" is complete and asks for more input. */
+	obj = json_tokener_parse_ex(tok, text, (int)len + 1);
 	jerr = json_tokener_get_error(tok);
 	end = json_tokener_get_parse_end(tok);
 	json_tokener_free(tok);
@@ -611,9 +636,9 @@ int spec_json_parse(struct spec_parser *p, const char *text, size_t len,
 		if (jerr == json_tokener_success) /* the document is "null" */
 			return spec_fail(p, "must be a JSON object");
 		return fail_at_offset(p, text, len, end,
-				      jerr == json_tokener_continue ?
-					      "unexpected end of input" :
-					      json_tokener_error_desc(jerr));
+				      jerr == json_tokener_continue || jerr == json_tokener_error_parse_eof
+					  ? "unexpected end of input"
+					  : json_tokener_error_desc(jerr));
 	}
 	for (size_t i = end; i < len; i++)
 		if (!strchr(" \t\r\n", text[i]) || text[i] == 0) {

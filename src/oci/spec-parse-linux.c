@@ -8,46 +8,46 @@
 #include "oci/spec-internal.h"
 
 const char *const spec_seccomp_action_names[] = {
-	[OCI_SCMP_ACT_KILL] = "SCMP_ACT_KILL",
-	[OCI_SCMP_ACT_KILL_PROCESS] = "SCMP_ACT_KILL_PROCESS",
-	[OCI_SCMP_ACT_KILL_THREAD] = "SCMP_ACT_KILL_THREAD",
-	[OCI_SCMP_ACT_TRAP] = "SCMP_ACT_TRAP",
-	[OCI_SCMP_ACT_ERRNO] = "SCMP_ACT_ERRNO",
-	[OCI_SCMP_ACT_TRACE] = "SCMP_ACT_TRACE",
-	[OCI_SCMP_ACT_ALLOW] = "SCMP_ACT_ALLOW",
-	[OCI_SCMP_ACT_LOG] = "SCMP_ACT_LOG",
-	[OCI_SCMP_ACT_NOTIFY] = "SCMP_ACT_NOTIFY",
-	NULL,
+    [OCI_SCMP_ACT_KILL] = "SCMP_ACT_KILL",
+    [OCI_SCMP_ACT_KILL_PROCESS] = "SCMP_ACT_KILL_PROCESS",
+    [OCI_SCMP_ACT_KILL_THREAD] = "SCMP_ACT_KILL_THREAD",
+    [OCI_SCMP_ACT_TRAP] = "SCMP_ACT_TRAP",
+    [OCI_SCMP_ACT_ERRNO] = "SCMP_ACT_ERRNO",
+    [OCI_SCMP_ACT_TRACE] = "SCMP_ACT_TRACE",
+    [OCI_SCMP_ACT_ALLOW] = "SCMP_ACT_ALLOW",
+    [OCI_SCMP_ACT_LOG] = "SCMP_ACT_LOG",
+    [OCI_SCMP_ACT_NOTIFY] = "SCMP_ACT_NOTIFY",
+    NULL,
 };
 
 const char *const spec_seccomp_op_names[] = {
-	[OCI_SCMP_CMP_NE] = "SCMP_CMP_NE",
-	[OCI_SCMP_CMP_LT] = "SCMP_CMP_LT",
-	[OCI_SCMP_CMP_LE] = "SCMP_CMP_LE",
-	[OCI_SCMP_CMP_EQ] = "SCMP_CMP_EQ",
-	[OCI_SCMP_CMP_GE] = "SCMP_CMP_GE",
-	[OCI_SCMP_CMP_GT] = "SCMP_CMP_GT",
-	[OCI_SCMP_CMP_MASKED_EQ] = "SCMP_CMP_MASKED_EQ",
-	NULL,
+    [OCI_SCMP_CMP_NE] = "SCMP_CMP_NE",
+    [OCI_SCMP_CMP_LT] = "SCMP_CMP_LT",
+    [OCI_SCMP_CMP_LE] = "SCMP_CMP_LE",
+    [OCI_SCMP_CMP_EQ] = "SCMP_CMP_EQ",
+    [OCI_SCMP_CMP_GE] = "SCMP_CMP_GE",
+    [OCI_SCMP_CMP_GT] = "SCMP_CMP_GT",
+    [OCI_SCMP_CMP_MASKED_EQ] = "SCMP_CMP_MASKED_EQ",
+    NULL,
 };
 
 /* config-linux.md's list (libseccomp 2.5) plus the later libseccomp additions; whether the
  * linked libseccomp knows one is checked when the filter is built (runtime/seccomp.c). */
 const char *const spec_seccomp_arch_names[] = {
-	"SCMP_ARCH_X86",      "SCMP_ARCH_X86_64",    "SCMP_ARCH_X32",         "SCMP_ARCH_ARM",
-	"SCMP_ARCH_AARCH64",  "SCMP_ARCH_MIPS",      "SCMP_ARCH_MIPS64",      "SCMP_ARCH_MIPS64N32",
-	"SCMP_ARCH_MIPSEL",   "SCMP_ARCH_MIPSEL64",  "SCMP_ARCH_MIPSEL64N32", "SCMP_ARCH_PPC",
-	"SCMP_ARCH_PPC64",    "SCMP_ARCH_PPC64LE",   "SCMP_ARCH_S390",        "SCMP_ARCH_S390X",
-	"SCMP_ARCH_PARISC",   "SCMP_ARCH_PARISC64",  "SCMP_ARCH_RISCV64",     "SCMP_ARCH_LOONGARCH64",
-	"SCMP_ARCH_M68K",     "SCMP_ARCH_SH",        "SCMP_ARCH_SHEB",        NULL,
+    "SCMP_ARCH_X86",	 "SCMP_ARCH_X86_64",   "SCMP_ARCH_X32",		"SCMP_ARCH_ARM",
+    "SCMP_ARCH_AARCH64", "SCMP_ARCH_MIPS",     "SCMP_ARCH_MIPS64",	"SCMP_ARCH_MIPS64N32",
+    "SCMP_ARCH_MIPSEL",	 "SCMP_ARCH_MIPSEL64", "SCMP_ARCH_MIPSEL64N32", "SCMP_ARCH_PPC",
+    "SCMP_ARCH_PPC64",	 "SCMP_ARCH_PPC64LE",  "SCMP_ARCH_S390",	"SCMP_ARCH_S390X",
+    "SCMP_ARCH_PARISC",	 "SCMP_ARCH_PARISC64", "SCMP_ARCH_RISCV64",	"SCMP_ARCH_LOONGARCH64",
+    "SCMP_ARCH_M68K",	 "SCMP_ARCH_SH",       "SCMP_ARCH_SHEB",	NULL,
 };
 
 const char *const spec_seccomp_flag_names[] = {
-	"SECCOMP_FILTER_FLAG_TSYNC",
-	"SECCOMP_FILTER_FLAG_LOG",
-	"SECCOMP_FILTER_FLAG_SPEC_ALLOW",
-	"SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV",
-	NULL,
+    "SECCOMP_FILTER_FLAG_TSYNC",
+    "SECCOMP_FILTER_FLAG_LOG",
+    "SECCOMP_FILTER_FLAG_SPEC_ALLOW",
+    "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV",
+    NULL,
 };
 
 static void strv_free(char **v)
@@ -92,8 +92,7 @@ void spec_linux_free(struct oci_linux *l)
  * path "key[i]" pushed. Allocates *ret_items (n elements of size, zeroed) when non-NULL. */
 typedef int (*element_fn)(struct spec_parser *p, struct json_object *e, size_t i, void *data);
 
-static int for_each_element(struct spec_parser *p, struct json_object *obj, const char *key,
-			    element_fn fn, void *data)
+static int for_each_element(struct spec_parser *p, struct json_object *obj, const char *key, element_fn fn, void *data)
 {
 	struct json_object *a = NULL;
 	size_t n = 0, old;
@@ -115,8 +114,8 @@ static int for_each_element(struct spec_parser *p, struct json_object *obj, cons
 	return r < 0 ? r : 1;
 }
 
-static int alloc_items(struct spec_parser *p, struct json_object *obj, const char *key,
-		       size_t size, void **ret, size_t *ret_n)
+static int alloc_items(struct spec_parser *p, struct json_object *obj, const char *key, size_t size, void **ret,
+		       size_t *ret_n)
 {
 	struct json_object *a = spec_member(obj, key);
 	size_t n;
@@ -173,8 +172,7 @@ static int parse_device(struct spec_parser *p, struct json_object *e, size_t i, 
 	if (r < 0)
 		return r;
 	if (strlen(type) != 1 || !strchr("cbup", type[0]))
-		return spec_fail_at(p, "type", "unknown device type '%s' (expected c, b, u or p)",
-				    type);
+		return spec_fail_at(p, "type", "unknown device type '%s' (expected c, b, u or p)", type);
 	d->type = type[0];
 	/* config-linux.md: major/minor are REQUIRED unless the type is p (a FIFO). */
 	r = spec_get_int64(p, e, "major", d->type != 'p', 0, UINT32_MAX, &d->major);
@@ -228,8 +226,7 @@ static int parse_sysctl(struct spec_parser *p, struct json_object *obj, struct o
 			break;
 		}
 		old2 = spec_path_push_map_key(p, key);
-		r = val ? spec_val_string(p, val, false, &l->sysctls[i].value) :
-			  spec_fail(p, "must be a string");
+		r = val ? spec_val_string(p, val, false, &l->sysctls[i].value) : spec_fail(p, "must be a string");
 		spec_path_pop(p, old2);
 		if (r < 0)
 			break;
@@ -244,8 +241,7 @@ static int parse_sysctl(struct spec_parser *p, struct json_object *obj, struct o
 	return r < 0 ? r : 0;
 }
 
-static int parse_time_offset(struct spec_parser *p, struct json_object *v,
-			     struct oci_time_offset *t)
+static int parse_time_offset(struct spec_parser *p, struct json_object *v, struct oci_time_offset *t)
 {
 	int64_t secs = 0;
 	uint64_t ns = 0;
@@ -277,9 +273,9 @@ static int parse_time_offsets(struct spec_parser *p, struct json_object *obj, st
 	r = 0;
 	json_object_object_foreach(map, key, val)
 	{
-		struct oci_time_offset *t = STREQ(key, "monotonic") ? &l->time_monotonic :
-					    STREQ(key, "boottime")  ? &l->time_boottime :
-								      NULL;
+		struct oci_time_offset *t = STREQ(key, "monotonic")  ? &l->time_monotonic
+					    : STREQ(key, "boottime") ? &l->time_boottime
+								     : NULL;
 		size_t old2 = spec_path_push_key(p, key);
 
 		if (!t)
@@ -296,8 +292,8 @@ static int parse_time_offsets(struct spec_parser *p, struct json_object *obj, st
 
 /* --- seccomp ------------------------------------------------------------------------- */
 
-static int get_name(struct spec_parser *p, struct json_object *obj, const char *key,
-		    const char *const *table, const char *what, int *ret)
+static int get_name(struct spec_parser *p, struct json_object *obj, const char *key, const char *const *table,
+		    const char *what, int *ret)
 {
 	cleanup_free char *s = NULL;
 	int r = spec_get_string(p, obj, key, true, true, &s), idx;
@@ -311,8 +307,7 @@ static int get_name(struct spec_parser *p, struct json_object *obj, const char *
 	return 0;
 }
 
-static int check_names(struct spec_parser *p, const char *key, char **names,
-		       const char *const *table, const char *what)
+static int check_names(struct spec_parser *p, const char *key, char **names, const char *const *table, const char *what)
 {
 	for (size_t i = 0; names && names[i]; i++)
 		if (spec_name_index(table, names[i]) < 0) {
@@ -353,8 +348,7 @@ static int parse_seccomp_arg(struct spec_parser *p, struct json_object *e, size_
 	return 0;
 }
 
-static int parse_seccomp_syscall(struct spec_parser *p, struct json_object *e, size_t i,
-				 void *data)
+static int parse_seccomp_syscall(struct spec_parser *p, struct json_object *e, size_t i, void *data)
 {
 	struct oci_seccomp_syscall *s = &((struct oci_seccomp *)data)->syscalls[i];
 	int r;
@@ -397,8 +391,7 @@ static int parse_seccomp_fields(struct spec_parser *p, struct json_object *v, st
 	bool notify;
 	int r;
 
-	r = get_name(p, v, "defaultAction", spec_seccomp_action_names, "seccomp action",
-		     &s->default_action);
+	r = get_name(p, v, "defaultAction", spec_seccomp_action_names, "seccomp action", &s->default_action);
 	if (r < 0)
 		return r;
 	r = spec_get_uint32(p, v, "defaultErrnoRet", false, &s->default_errno_ret);
@@ -410,8 +403,8 @@ static int parse_seccomp_fields(struct spec_parser *p, struct json_object *v, st
 			return r;
 	}
 	if ((r = spec_get_strv(p, v, "architectures", &s->architectures)) < 0 ||
-	    (r = check_names(p, "architectures", s->architectures, spec_seccomp_arch_names,
-			     "seccomp architecture")) < 0 ||
+	    (r = check_names(p, "architectures", s->architectures, spec_seccomp_arch_names, "seccomp architecture")) <
+		0 ||
 	    (r = spec_get_strv(p, v, "flags", &s->flags)) < 0 ||
 	    (r = check_names(p, "flags", s->flags, spec_seccomp_flag_names, "seccomp flag")) < 0 ||
 	    (r = spec_get_string(p, v, "listenerPath", false, true, &s->listener_path)) < 0 ||
@@ -419,8 +412,7 @@ static int parse_seccomp_fields(struct spec_parser *p, struct json_object *v, st
 		return r;
 	if (s->listener_metadata && !s->listener_path)
 		return spec_fail_at(p, "listenerMetadata", "must not be set without listenerPath");
-	r = alloc_items(p, v, "syscalls", sizeof(*s->syscalls), (void **)&s->syscalls,
-			&s->n_syscalls);
+	r = alloc_items(p, v, "syscalls", sizeof(*s->syscalls), (void **)&s->syscalls, &s->n_syscalls);
 	if (r < 0)
 		return r;
 	r = for_each_element(p, v, "syscalls", parse_seccomp_syscall, s);
@@ -466,10 +458,10 @@ static int parse_personality(struct spec_parser *p, struct json_object *obj, str
 		return r;
 	old = spec_path_push_key(p, "personality");
 	r = spec_get_string(p, v, "domain", true, true, &l->personality_domain);
-	if (r >= 0 && !STREQ(l->personality_domain, "LINUX") &&
-	    !STREQ(l->personality_domain, "LINUX32"))
-		r = spec_fail_at(p, "domain", "unknown execution domain '%s' (expected LINUX or "
-					      "LINUX32)",
+	if (r >= 0 && !STREQ(l->personality_domain, "LINUX") && !STREQ(l->personality_domain, "LINUX32"))
+		r = spec_fail_at(p, "domain",
+				 "unknown execution domain '%s' (expected LINUX or "
+				 "LINUX32)",
 				 l->personality_domain);
 	if (r >= 0)
 		r = spec_get_strv(p, v, "flags", &flags);
@@ -483,9 +475,8 @@ static int parse_personality(struct spec_parser *p, struct json_object *obj, str
 static int parse_propagation(struct spec_parser *p, struct json_object *obj, struct oci_linux *l)
 {
 	/* The spec lists the first four; runc also takes the recursive spellings. */
-	static const char *const names[] = { "shared",  "slave",  "private",  "unbindable",
-					     "rshared", "rslave", "rprivate", "runbindable",
-					     NULL };
+	static const char *const names[] = {"shared", "slave",	  "private",	 "unbindable", "rshared",
+					    "rslave", "rprivate", "runbindable", NULL};
 	int r = spec_get_string(p, obj, "rootfsPropagation", false, false, &l->rootfs_propagation);
 
 	if (r <= 0)
@@ -506,13 +497,11 @@ int spec_parse_linux(struct spec_parser *p, struct json_object *v, struct oci_li
 	    (r = spec_get_id_mappings(p, v, "uidMappings", &l->uid_mappings, &l->n_uid_mappings)) < 0 ||
 	    (r = spec_get_id_mappings(p, v, "gidMappings", &l->gid_mappings, &l->n_gid_mappings)) < 0)
 		return r;
-	if ((r = alloc_items(p, v, "devices", sizeof(*l->devices), (void **)&l->devices,
-			     &l->n_devices)) < 0 ||
+	if ((r = alloc_items(p, v, "devices", sizeof(*l->devices), (void **)&l->devices, &l->n_devices)) < 0 ||
 	    (r = for_each_element(p, v, "devices", parse_device, l)) < 0)
 		return r;
 	if ((r = spec_get_string(p, v, "cgroupsPath", false, false, &l->cgroups_path)) < 0 ||
-	    (r = spec_get_raw(p, v, "resources", &l->resources_json)) < 0 ||
-	    (r = parse_propagation(p, v, l)) < 0 ||
+	    (r = spec_get_raw(p, v, "resources", &l->resources_json)) < 0 || (r = parse_propagation(p, v, l)) < 0 ||
 	    (r = spec_get_abs_strv(p, v, "maskedPaths", &l->masked_paths)) < 0 ||
 	    (r = spec_get_abs_strv(p, v, "readonlyPaths", &l->readonly_paths)) < 0 ||
 	    (r = spec_get_string(p, v, "mountLabel", false, false, &l->mount_label)) < 0 ||

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* config.json → struct oci_spec: the top level, root, mounts, process, hooks, annotations.
- * The linux section is in spec-parse-linux.c; the field readers in spec-json.c.
+/* config.json → struct oci_spec: the top level, root, mounts, hooks, annotations.
+ * The process object is in spec-parse-process.c, the linux section in spec-parse-linux.c,
+ * the field readers in spec-json.c.
  *
  * Validation follows runtime-spec 1.2 (config.md, config-linux.md): every field that is
  * read is type-checked, unknown fields are ignored (config.md: "runtimes MUST ignore
@@ -11,7 +12,6 @@
 #include <sched.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 
 #include "lib/cleanup.h"
 #include "lib/fs.h"
@@ -21,32 +21,21 @@
 #ifndef CLONE_NEWTIME
 #define CLONE_NEWTIME 0x00000080
 #endif
-#ifndef SCHED_ISO
-#define SCHED_ISO 4
-#endif
-#ifndef SCHED_DEADLINE
-#define SCHED_DEADLINE 6
-#endif
-
-/* linux/ioprio.h is not always installed; the values are ABI. */
-#define SPEC_IOPRIO_CLASS_RT 1
-#define SPEC_IOPRIO_CLASS_BE 2
-#define SPEC_IOPRIO_CLASS_IDLE 3
 
 const char *const spec_ns_names[] = {
-	[OCI_NS_PID] = "pid",   [OCI_NS_NETWORK] = "network", [OCI_NS_MOUNT] = "mount",
-	[OCI_NS_IPC] = "ipc",   [OCI_NS_UTS] = "uts",         [OCI_NS_USER] = "user",
-	[OCI_NS_CGROUP] = "cgroup", [OCI_NS_TIME] = "time",   [OCI_NS_MAX] = NULL,
+    [OCI_NS_PID] = "pid",	[OCI_NS_NETWORK] = "network", [OCI_NS_MOUNT] = "mount",
+    [OCI_NS_IPC] = "ipc",	[OCI_NS_UTS] = "uts",	      [OCI_NS_USER] = "user",
+    [OCI_NS_CGROUP] = "cgroup", [OCI_NS_TIME] = "time",	      [OCI_NS_MAX] = NULL,
 };
 
 const char *const spec_hook_names[] = {
-	[OCI_HOOK_PRESTART] = "prestart",
-	[OCI_HOOK_CREATE_RUNTIME] = "createRuntime",
-	[OCI_HOOK_CREATE_CONTAINER] = "createContainer",
-	[OCI_HOOK_START_CONTAINER] = "startContainer",
-	[OCI_HOOK_POSTSTART] = "poststart",
-	[OCI_HOOK_POSTSTOP] = "poststop",
-	[OCI_HOOK_MAX] = NULL,
+    [OCI_HOOK_PRESTART] = "prestart",
+    [OCI_HOOK_CREATE_RUNTIME] = "createRuntime",
+    [OCI_HOOK_CREATE_CONTAINER] = "createContainer",
+    [OCI_HOOK_START_CONTAINER] = "startContainer",
+    [OCI_HOOK_POSTSTART] = "poststart",
+    [OCI_HOOK_POSTSTOP] = "poststop",
+    [OCI_HOOK_MAX] = NULL,
 };
 
 const char *spec_ns_name(enum oci_ns_type t)
@@ -59,10 +48,9 @@ const char *spec_ns_name(enum oci_ns_type t)
 int spec_ns_clone_flag(enum oci_ns_type t)
 {
 	static const int flags[OCI_NS_MAX] = {
-		[OCI_NS_PID] = CLONE_NEWPID,   [OCI_NS_NETWORK] = CLONE_NEWNET,
-		[OCI_NS_MOUNT] = CLONE_NEWNS,  [OCI_NS_IPC] = CLONE_NEWIPC,
-		[OCI_NS_UTS] = CLONE_NEWUTS,   [OCI_NS_USER] = CLONE_NEWUSER,
-		[OCI_NS_CGROUP] = CLONE_NEWCGROUP, [OCI_NS_TIME] = CLONE_NEWTIME,
+	    [OCI_NS_PID] = CLONE_NEWPID,       [OCI_NS_NETWORK] = CLONE_NEWNET, [OCI_NS_MOUNT] = CLONE_NEWNS,
+	    [OCI_NS_IPC] = CLONE_NEWIPC,       [OCI_NS_UTS] = CLONE_NEWUTS,	[OCI_NS_USER] = CLONE_NEWUSER,
+	    [OCI_NS_CGROUP] = CLONE_NEWCGROUP, [OCI_NS_TIME] = CLONE_NEWTIME,
 	};
 	if ((unsigned)t >= OCI_NS_MAX)
 		return 0;
@@ -91,33 +79,6 @@ const char *spec_annotation(const struct oci_spec *spec, const char *key)
 static void strv_free(char **v)
 {
 	cleanup_strvp(&v);
-}
-
-static void caps_free(struct oci_capabilities *c)
-{
-	strv_free(c->bounding);
-	strv_free(c->effective);
-	strv_free(c->permitted);
-	strv_free(c->inheritable);
-	strv_free(c->ambient);
-}
-
-void spec_process_free(struct oci_process *p)
-{
-	if (!p)
-		return;
-	free(p->user.additional_gids);
-	free(p->user.username);
-	strv_free(p->args);
-	strv_free(p->env);
-	free(p->cwd);
-	caps_free(&p->caps);
-	for (size_t i = 0; i < p->n_rlimits; i++)
-		free(p->rlimits[i].type);
-	free(p->rlimits);
-	free(p->apparmor_profile);
-	free(p->selinux_label);
-	free(p);
 }
 
 void spec_free(struct oci_spec *spec)
@@ -198,11 +159,9 @@ static int check_oci_version(struct spec_parser *p, const char *v)
 	return 0;
 
 malformed:
-	return spec_fail_at(p, "ociVersion", "'%s' is not a valid version (expected MAJOR.MINOR.PATCH)",
-			    v);
+	return spec_fail_at(p, "ociVersion", "'%s' is not a valid version (expected MAJOR.MINOR.PATCH)", v);
 unsupported:
-	return spec_fail_at(p, "ociVersion",
-			    "unsupported version '%s' (supported: 1.0.0 through 1.2.x)", v);
+	return spec_fail_at(p, "ociVersion", "unsupported version '%s' (supported: 1.0.0 through 1.2.x)", v);
 }
 
 static int parse_root(struct spec_parser *p, struct json_object *top, struct oci_spec *spec)
@@ -259,8 +218,7 @@ static int parse_mount(struct spec_parser *p, struct json_object *e, struct oci_
 	/* Mounts are later resolved with RESOLVE_IN_ROOT, which would clamp ".." at the root;
 	 * a config that tries to climb out is rejected outright so the intent is visible. */
 	if (path_escapes_root(m->destination))
-		return spec_fail_at(p, "destination", "'%s' escapes the container root",
-				    m->destination);
+		return spec_fail_at(p, "destination", "'%s' escapes the container root", m->destination);
 	if ((r = spec_get_string(p, e, "type", false, false, &m->type)) < 0 ||
 	    (r = spec_get_string(p, e, "source", false, false, &m->source)) < 0 ||
 	    (r = spec_get_strv(p, e, "options", &m->options)) < 0)
@@ -273,8 +231,7 @@ static int parse_mount(struct spec_parser *p, struct json_object *e, struct oci_
 		return has_gid;
 	/* An idmapped mount needs both maps (mount_setattr takes one user namespace). */
 	if (has_uid != has_gid)
-		return spec_fail_at(p, has_uid ? "gidMappings" : "uidMappings",
-				    "is required when %s is set",
+		return spec_fail_at(p, has_uid ? "gidMappings" : "uidMappings", "is required when %s is set",
 				    has_uid ? "uidMappings" : "gidMappings");
 	return 0;
 }
@@ -314,8 +271,7 @@ static int parse_hook(struct spec_parser *p, struct json_object *e, struct oci_h
 		return r;
 	if (h->path[0] != '/')
 		return spec_fail_at(p, "path", "'%s' must be an absolute path", h->path);
-	if ((r = spec_get_strv(p, e, "args", &h->args)) < 0 ||
-	    (r = spec_get_strv(p, e, "env", &h->env)) < 0)
+	if ((r = spec_get_strv(p, e, "args", &h->args)) < 0 || (r = spec_get_strv(p, e, "env", &h->env)) < 0)
 		return r;
 	r = spec_get_int64(p, e, "timeout", false, 1, INT_MAX, &timeout);
 	if (r < 0)
@@ -361,8 +317,7 @@ static int parse_hooks(struct spec_parser *p, struct json_object *top, struct oc
 	return r < 0 ? r : 0;
 }
 
-static int parse_annotations(struct spec_parser *p, struct json_object *top,
-			     struct oci_spec *spec)
+static int parse_annotations(struct spec_parser *p, struct json_object *top, struct oci_spec *spec)
 {
 	struct json_object *obj = NULL;
 	size_t n, i = 0, old;
@@ -423,8 +378,7 @@ static int check_cross_fields(struct spec_parser *p, struct oci_spec *spec)
 			r = spec_fail_at(p, "gidMappings", "requires a user namespace in linux.namespaces");
 	}
 	/* Offsets can only be written into a new time namespace before anything enters it. */
-	if (r >= 0 && (l->time_monotonic.present || l->time_boottime.present) &&
-	    (!timens->present || timens->path))
+	if (r >= 0 && (l->time_monotonic.present || l->time_boottime.present) && (!timens->present || timens->path))
 		r = spec_fail_at(p, "timeOffsets",
 				 "requires a new time namespace in linux.namespaces (type 'time' "
 				 "without a path)");
@@ -439,9 +393,6 @@ static int check_cross_fields(struct spec_parser *p, struct oci_spec *spec)
 		return spec_fail_at(p, "domainname", "requires a uts namespace in linux.namespaces");
 	return 0;
 }
-
-static int parse_process_object(struct spec_parser *p, struct json_object *v,
-				struct oci_process **ret);
 
 static int parse_top(struct spec_parser *p, struct json_object *top, struct oci_spec *spec)
 {
@@ -459,15 +410,14 @@ static int parse_top(struct spec_parser *p, struct json_object *top, struct oci_
 	v = spec_member(top, "process");
 	if (v) {
 		size_t old = spec_path_push_key(p, "process");
-		r = parse_process_object(p, v, &spec->process);
+		r = spec_parse_process_object(p, v, &spec->process);
 		spec_path_pop(p, old);
 		if (r < 0)
 			return r;
 	}
 	if ((r = spec_get_string(p, top, "hostname", false, false, &spec->hostname)) < 0 ||
 	    (r = spec_get_string(p, top, "domainname", false, false, &spec->domainname)) < 0 ||
-	    (r = parse_hooks(p, top, &spec->hooks)) < 0 ||
-	    (r = parse_annotations(p, top, spec)) < 0)
+	    (r = parse_hooks(p, top, &spec->hooks)) < 0 || (r = parse_annotations(p, top, spec)) < 0)
 		return r;
 	v = spec_member(top, "linux");
 	if (v) {
@@ -482,391 +432,40 @@ static int parse_top(struct spec_parser *p, struct json_object *top, struct oci_
 	return check_cross_fields(p, spec);
 }
 
-/* --- process ------------------------------------------------------------------------- */
-
-static const struct {
-	const char *name;
-	int resource;
-} rlimit_table[] = {
-	{ "RLIMIT_AS", RLIMIT_AS },
-	{ "RLIMIT_CORE", RLIMIT_CORE },
-	{ "RLIMIT_CPU", RLIMIT_CPU },
-	{ "RLIMIT_DATA", RLIMIT_DATA },
-	{ "RLIMIT_FSIZE", RLIMIT_FSIZE },
-	{ "RLIMIT_LOCKS", RLIMIT_LOCKS },
-	{ "RLIMIT_MEMLOCK", RLIMIT_MEMLOCK },
-	{ "RLIMIT_MSGQUEUE", RLIMIT_MSGQUEUE },
-	{ "RLIMIT_NICE", RLIMIT_NICE },
-	{ "RLIMIT_NOFILE", RLIMIT_NOFILE },
-	{ "RLIMIT_NPROC", RLIMIT_NPROC },
-	{ "RLIMIT_RSS", RLIMIT_RSS },
-	{ "RLIMIT_RTPRIO", RLIMIT_RTPRIO },
-	{ "RLIMIT_RTTIME", RLIMIT_RTTIME },
-	{ "RLIMIT_SIGPENDING", RLIMIT_SIGPENDING },
-	{ "RLIMIT_STACK", RLIMIT_STACK },
-};
-
-static int parse_rlimit(struct spec_parser *p, struct json_object *e, struct oci_rlimit *rl)
-{
-	int r;
-
-	r = spec_val_object(p, e);
-	if (r < 0)
-		return r;
-	r = spec_get_string(p, e, "type", true, true, &rl->type);
-	if (r < 0)
-		return r;
-	rl->resource = -1;
-	for (size_t i = 0; i < ELEMENTSOF(rlimit_table); i++)
-		if (STREQ(rlimit_table[i].name, rl->type))
-			rl->resource = rlimit_table[i].resource;
-	if (rl->resource < 0)
-		return spec_fail_at(p, "type", "unknown resource limit '%s'", rl->type);
-	if ((r = spec_get_uint64(p, e, "soft", true, UINT64_MAX, &rl->soft)) < 0 ||
-	    (r = spec_get_uint64(p, e, "hard", true, UINT64_MAX, &rl->hard)) < 0)
-		return r;
-	/* setrlimit() would fail with a bare EINVAL; say which entry is wrong now. */
-	if (rl->soft > rl->hard)
-		return spec_fail_at(p, "soft", "must not exceed hard (%llu > %llu)",
-				    (unsigned long long)rl->soft, (unsigned long long)rl->hard);
-	return 0;
-}
-
-static int parse_rlimits(struct spec_parser *p, struct json_object *obj, struct oci_process *proc)
-{
-	struct json_object *a = NULL;
-	size_t n = 0, old;
-	int r = spec_get_array(p, obj, "rlimits", false, &a, &n);
-
-	if (r <= 0)
-		return r;
-	proc->rlimits = calloc(n ? n : 1, sizeof(*proc->rlimits));
-	if (!proc->rlimits)
-		return spec_oom(p);
-	proc->n_rlimits = n;
-	old = spec_path_push_key(p, "rlimits");
-	for (size_t i = 0; i < n && r >= 0; i++) {
-		size_t old2 = spec_path_push_index(p, i);
-
-		r = parse_rlimit(p, json_object_array_get_idx(a, i), &proc->rlimits[i]);
-		for (size_t j = 0; r >= 0 && j < i; j++)
-			if (proc->rlimits[j].resource == proc->rlimits[i].resource)
-				r = spec_fail_at(p, "type", "duplicate resource limit '%s' (also in "
-							    "rlimits[%zu])",
-						 proc->rlimits[i].type, j);
-		spec_path_pop(p, old2);
-	}
-	spec_path_pop(p, old);
-	return r < 0 ? r : 0;
-}
-
-static int parse_user(struct spec_parser *p, struct json_object *obj, struct oci_user *u)
-{
-	struct json_object *user = NULL, *gids = NULL;
-	size_t n = 0, old;
-	uint64_t umask = 0;
-	uint32_t v;
-	int r = spec_get_object(p, obj, "user", false, &user);
-
-	if (r <= 0)
-		return r; /* absent: uid 0, gid 0 */
-	old = spec_path_push_key(p, "user");
-	if ((r = spec_get_uint32(p, user, "uid", true, &v)) < 0)
-		goto out;
-	u->uid = v;
-	if ((r = spec_get_uint32(p, user, "gid", true, &v)) < 0)
-		goto out;
-	u->gid = v;
-	if ((r = spec_get_uint64(p, user, "umask", false, 0777, &umask)) < 0)
-		goto out;
-	if (r > 0) {
-		u->has_umask = true;
-		u->umask = (mode_t)umask;
-	}
-	if ((r = spec_get_string(p, user, "username", false, false, &u->username)) < 0)
-		goto out;
-	if ((r = spec_get_array(p, user, "additionalGids", false, &gids, &n)) <= 0)
-		goto out;
-	u->additional_gids = calloc(n ? n : 1, sizeof(gid_t));
-	if (!u->additional_gids) {
-		r = spec_oom(p);
-		goto out;
-	}
-	u->n_additional_gids = n;
-	{
-		size_t old2 = spec_path_push_key(p, "additionalGids");
-		for (size_t i = 0; i < n && r >= 0; i++) {
-			size_t old3 = spec_path_push_index(p, i);
-			struct json_object *e = json_object_array_get_idx(gids, i);
-			uint64_t g = 0;
-
-			r = e ? spec_val_uint64(p, e, UINT32_MAX, &g) : spec_fail(p, "must be an integer");
-			u->additional_gids[i] = (gid_t)g;
-			spec_path_pop(p, old3);
-		}
-		spec_path_pop(p, old2);
-	}
-out:
-	spec_path_pop(p, old);
-	return r < 0 ? r : 0;
-}
-
-static int parse_args(struct spec_parser *p, struct json_object *obj, struct oci_process *proc)
-{
-	struct json_object *v = spec_member(obj, "args");
-	size_t old;
-	int r;
-
-	if (!v)
-		return spec_fail_at(p, "args", "is required");
-	if (!json_object_is_type(v, json_type_array) || json_object_array_length(v) == 0)
-		return spec_fail_at(p, "args", "must be a non-empty array");
-	old = spec_path_push_key(p, "args");
-	r = spec_val_strv(p, v, &proc->args);
-	spec_path_pop(p, old);
-	return r;
-}
-
-static int parse_env(struct spec_parser *p, struct json_object *obj, struct oci_process *proc)
-{
-	int r = spec_get_strv(p, obj, "env", &proc->env);
-
-	if (r <= 0)
-		return r;
-	for (size_t i = 0; proc->env[i]; i++) {
-		const char *eq = strchr(proc->env[i], '=');
-
-		if (!eq || eq == proc->env[i]) {
-			size_t old = spec_path_push_key(p, "env"), old2 = spec_path_push_index(p, i);
-			r = spec_fail(p, "'%s' must have the form KEY=value", proc->env[i]);
-			spec_path_pop(p, old2);
-			spec_path_pop(p, old);
-			return r;
-		}
-	}
-	return 0;
-}
-
-static int parse_capabilities(struct spec_parser *p, struct json_object *obj,
-			      struct oci_capabilities *c)
-{
-	struct json_object *caps = NULL;
-	size_t old;
-	int r = spec_get_object(p, obj, "capabilities", false, &caps);
-
-	if (r <= 0)
-		return r;
-	old = spec_path_push_key(p, "capabilities");
-	if ((r = spec_get_strv(p, caps, "bounding", &c->bounding)) >= 0 &&
-	    (r = spec_get_strv(p, caps, "effective", &c->effective)) >= 0 &&
-	    (r = spec_get_strv(p, caps, "permitted", &c->permitted)) >= 0 &&
-	    (r = spec_get_strv(p, caps, "inheritable", &c->inheritable)) >= 0)
-		r = spec_get_strv(p, caps, "ambient", &c->ambient);
-	spec_path_pop(p, old);
-	return r < 0 ? r : 0;
-}
-
-static int parse_io_priority(struct spec_parser *p, struct json_object *obj,
-			     struct oci_io_priority *io)
-{
-	static const char *const classes[] = { "IOPRIO_CLASS_RT", "IOPRIO_CLASS_BE",
-					       "IOPRIO_CLASS_IDLE", NULL };
-	static const int class_values[] = { SPEC_IOPRIO_CLASS_RT, SPEC_IOPRIO_CLASS_BE,
-					    SPEC_IOPRIO_CLASS_IDLE };
-	struct json_object *v = NULL;
-	cleanup_free char *cls = NULL;
-	int64_t prio = 0;
-	size_t old;
-	int r = spec_get_object(p, obj, "ioPriority", false, &v), idx;
-
-	if (r <= 0)
-		return r;
-	old = spec_path_push_key(p, "ioPriority");
-	r = spec_get_string(p, v, "class", true, true, &cls);
-	if (r >= 0 && (idx = spec_name_index(classes, cls)) < 0)
-		r = spec_fail_at(p, "class", "unknown I/O priority class '%s'", cls);
-	else if (r >= 0)
-		io->class_ = class_values[idx];
-	if (r >= 0)
-		r = spec_get_int64(p, v, "priority", true, 0, 7, &prio);
-	spec_path_pop(p, old);
-	if (r < 0)
-		return r;
-	io->present = true;
-	io->priority = (int)prio;
-	return 0;
-}
-
-static int parse_sched_flags(struct spec_parser *p, struct json_object *v, uint32_t *ret)
-{
-	static const char *const names[] = {
-		"SCHED_FLAG_RESET_ON_FORK", "SCHED_FLAG_RECLAIM",       "SCHED_FLAG_DL_OVERRUN",
-		"SCHED_FLAG_KEEP_POLICY",   "SCHED_FLAG_KEEP_PARAMS",   "SCHED_FLAG_UTIL_CLAMP_MIN",
-		"SCHED_FLAG_UTIL_CLAMP_MAX", NULL,
-	};
-	cleanup_strv char **flags = NULL;
-	int r = spec_get_strv(p, v, "flags", &flags);
-
-	if (r <= 0)
-		return r;
-	for (size_t i = 0; flags[i]; i++) {
-		int bit = spec_name_index(names, flags[i]);
-		if (bit < 0) {
-			size_t old = spec_path_push_key(p, "flags"), old2 = spec_path_push_index(p, i);
-			r = spec_fail(p, "unknown scheduler flag '%s'", flags[i]);
-			spec_path_pop(p, old2);
-			spec_path_pop(p, old);
-			return r;
-		}
-		*ret |= 1u << bit; /* SCHED_FLAG_* are 0x01 << index, in table order */
-	}
-	return 0;
-}
-
-static int parse_scheduler(struct spec_parser *p, struct json_object *obj, struct oci_scheduler *s)
-{
-	static const char *const policies[] = { "SCHED_OTHER", "SCHED_FIFO", "SCHED_RR",
-						"SCHED_BATCH", "SCHED_ISO",  "SCHED_IDLE",
-						"SCHED_DEADLINE", NULL };
-	static const int policy_values[] = { SCHED_OTHER, SCHED_FIFO, SCHED_RR,      SCHED_BATCH,
-					     SCHED_ISO,   SCHED_IDLE, SCHED_DEADLINE };
-	struct json_object *v = NULL;
-	cleanup_free char *policy = NULL;
-	int64_t nice = 0, prio = 0;
-	size_t old;
-	int r = spec_get_object(p, obj, "scheduler", false, &v), idx = -1;
-
-	if (r <= 0)
-		return r;
-	old = spec_path_push_key(p, "scheduler");
-	r = spec_get_string(p, v, "policy", true, true, &policy);
-	if (r >= 0 && (idx = spec_name_index(policies, policy)) < 0)
-		r = spec_fail_at(p, "policy", "unknown scheduling policy '%s'", policy);
-	if (r >= 0)
-		r = spec_get_int64(p, v, "nice", false, -20, 19, &nice);
-	if (r >= 0)
-		r = spec_get_int64(p, v, "priority", false, 0, 99, &prio);
-	if (r >= 0)
-		r = parse_sched_flags(p, v, &s->flags);
-	if (r >= 0)
-		r = spec_get_uint64(p, v, "runtime", false, UINT64_MAX, &s->runtime);
-	if (r >= 0)
-		r = spec_get_uint64(p, v, "deadline", false, UINT64_MAX, &s->deadline);
-	if (r >= 0)
-		r = spec_get_uint64(p, v, "period", false, UINT64_MAX, &s->period);
-	spec_path_pop(p, old);
-	if (r < 0)
-		return r;
-	s->present = true;
-	s->policy = policy_values[idx];
-	s->nice = (int)nice;
-	s->priority = (int)prio;
-	return 0;
-}
-
-static int parse_process_fields(struct spec_parser *p, struct json_object *v,
-				struct oci_process *proc)
-{
-	struct json_object *cs = NULL;
-	int64_t oom = 0;
-	int r;
-
-	r = spec_val_object(p, v);
-	if (r < 0)
-		return r;
-	if ((r = spec_get_bool(p, v, "terminal", &proc->terminal)) < 0)
-		return r;
-	if ((r = spec_get_object(p, v, "consoleSize", false, &cs)) < 0)
-		return r;
-	if (r > 0) {
-		uint32_t h = 0, w = 0;
-		size_t old = spec_path_push_key(p, "consoleSize");
-		r = spec_get_uint32(p, cs, "height", true, &h);
-		if (r >= 0)
-			r = spec_get_uint32(p, cs, "width", true, &w);
-		spec_path_pop(p, old);
-		if (r < 0)
-			return r;
-		proc->has_console_size = true;
-		proc->console_size = (struct oci_console_size){ .height = h, .width = w };
-	}
-	if ((r = parse_user(p, v, &proc->user)) < 0 || (r = parse_args(p, v, proc)) < 0 ||
-	    (r = parse_env(p, v, proc)) < 0)
-		return r;
-	if ((r = spec_get_string(p, v, "cwd", true, true, &proc->cwd)) < 0)
-		return r;
-	if (proc->cwd[0] != '/')
-		return spec_fail_at(p, "cwd", "'%s' must be an absolute path", proc->cwd);
-	if ((r = parse_capabilities(p, v, &proc->caps)) < 0 || (r = parse_rlimits(p, v, proc)) < 0 ||
-	    (r = spec_get_bool(p, v, "noNewPrivileges", &proc->no_new_privileges)) < 0 ||
-	    (r = spec_get_string(p, v, "apparmorProfile", false, false, &proc->apparmor_profile)) < 0 ||
-	    (r = spec_get_string(p, v, "selinuxLabel", false, false, &proc->selinux_label)) < 0)
-		return r;
-	if ((r = spec_get_int64(p, v, "oomScoreAdj", false, -1000, 1000, &oom)) < 0)
-		return r;
-	if (r > 0) {
-		proc->has_oom_score_adj = true;
-		proc->oom_score_adj = (int)oom;
-	}
-	if ((r = parse_io_priority(p, v, &proc->io_priority)) < 0 ||
-	    (r = parse_scheduler(p, v, &proc->scheduler)) < 0)
-		return r;
-	return 0;
-}
-
-static int parse_process_object(struct spec_parser *p, struct json_object *v,
-				struct oci_process **ret)
-{
-	struct oci_process *proc = calloc(1, sizeof(*proc));
-	int r;
-
-	if (!proc)
-		return spec_oom(p);
-	r = parse_process_fields(p, v, proc);
-	if (r < 0) {
-		spec_process_free(proc);
-		return r;
-	}
-	*ret = proc;
-	return 0;
-}
-
 /* --- entry points -------------------------------------------------------------------- */
 
-static void hand_over_error(struct spec_parser *p, int r, char **ret_err)
+static void hand_over_error(struct spec_parser *p, char **ret_err)
 {
 	if (ret_err)
 		*ret_err = p->err; /* NULL only after an allocation failure */
 	else
 		free(p->err);
 	p->err = NULL;
-	(void)r;
 }
 
-static int parse_spec_text(const char *text, size_t len, const char *name, struct oci_spec **ret,
-			   char **ret_err)
+static int parse_spec_text(const char *text, size_t len, const char *name, struct oci_spec **ret, char **ret_err)
 {
-	struct spec_parser p = { .name = name ? name : "config.json" };
+	struct spec_parser p = {.name = name ? name : "config.json"};
 	struct json_object *top = NULL;
 	struct oci_spec *spec;
 	int r;
 
 	r = spec_json_parse(&p, text, len, &top);
 	if (r < 0) {
-		hand_over_error(&p, r, ret_err);
+		hand_over_error(&p, ret_err);
 		return r;
 	}
 	spec = calloc(1, sizeof(*spec));
 	if (!spec) {
 		json_object_put(top);
-		hand_over_error(&p, -ENOMEM, ret_err);
+		hand_over_error(&p, ret_err);
 		return -ENOMEM;
 	}
 	r = parse_top(&p, top, spec);
 	json_object_put(top);
 	if (r < 0) {
 		spec_free(spec);
-		hand_over_error(&p, r, ret_err);
+		hand_over_error(&p, ret_err);
 		return r;
 	}
 	*ret = spec;
@@ -886,27 +485,25 @@ int spec_parse_file(const char *path, struct oci_spec **ret, char **ret_err)
 
 	r = fs_read_file_at(AT_FDCWD, path, 0, &text, &len);
 	if (r < 0) {
-		if (ret_err && asprintf(ret_err, "%s: %s", path,
-					r == -EFBIG ? "file too large" : strerror(-r)) < 0)
+		if (ret_err && asprintf(ret_err, "%s: %s", path, r == -EFBIG ? "file too large" : strerror(-r)) < 0)
 			*ret_err = NULL;
 		return r;
 	}
 	return parse_spec_text(text, len, path, ret, ret_err);
 }
 
-int spec_parse_process_string(const char *text, const char *name, struct oci_process **ret,
-			      char **ret_err)
+int spec_parse_process_string(const char *text, const char *name, struct oci_process **ret, char **ret_err)
 {
-	struct spec_parser p = { .name = name ? name : "process.json" };
+	struct spec_parser p = {.name = name ? name : "process.json"};
 	struct json_object *top = NULL;
 	int r;
 
 	r = spec_json_parse(&p, text, strlen(text), &top);
 	if (r >= 0) {
-		r = parse_process_object(&p, top, ret);
+		r = spec_parse_process_object(&p, top, ret);
 		json_object_put(top);
 	}
 	if (r < 0)
-		hand_over_error(&p, r, ret_err);
+		hand_over_error(&p, ret_err);
 	return r;
 }

@@ -17,47 +17,47 @@
 
 /* Indexed by capability number, as in <linux/capability.h> up to CAP_CHECKPOINT_RESTORE. */
 static const char *const cap_names[] = {
-	[0] = "CAP_CHOWN",
-	[1] = "CAP_DAC_OVERRIDE",
-	[2] = "CAP_DAC_READ_SEARCH",
-	[3] = "CAP_FOWNER",
-	[4] = "CAP_FSETID",
-	[5] = "CAP_KILL",
-	[6] = "CAP_SETGID",
-	[7] = "CAP_SETUID",
-	[8] = "CAP_SETPCAP",
-	[9] = "CAP_LINUX_IMMUTABLE",
-	[10] = "CAP_NET_BIND_SERVICE",
-	[11] = "CAP_NET_BROADCAST",
-	[12] = "CAP_NET_ADMIN",
-	[13] = "CAP_NET_RAW",
-	[14] = "CAP_IPC_LOCK",
-	[15] = "CAP_IPC_OWNER",
-	[16] = "CAP_SYS_MODULE",
-	[17] = "CAP_SYS_RAWIO",
-	[18] = "CAP_SYS_CHROOT",
-	[19] = "CAP_SYS_PTRACE",
-	[20] = "CAP_SYS_PACCT",
-	[21] = "CAP_SYS_ADMIN",
-	[22] = "CAP_SYS_BOOT",
-	[23] = "CAP_SYS_NICE",
-	[24] = "CAP_SYS_RESOURCE",
-	[25] = "CAP_SYS_TIME",
-	[26] = "CAP_SYS_TTY_CONFIG",
-	[27] = "CAP_MKNOD",
-	[28] = "CAP_LEASE",
-	[29] = "CAP_AUDIT_WRITE",
-	[30] = "CAP_AUDIT_CONTROL",
-	[31] = "CAP_SETFCAP",
-	[32] = "CAP_MAC_OVERRIDE",
-	[33] = "CAP_MAC_ADMIN",
-	[34] = "CAP_SYSLOG",
-	[35] = "CAP_WAKE_ALARM",
-	[36] = "CAP_BLOCK_SUSPEND",
-	[37] = "CAP_AUDIT_READ",
-	[38] = "CAP_PERFMON",
-	[39] = "CAP_BPF",
-	[40] = "CAP_CHECKPOINT_RESTORE",
+    [0] = "CAP_CHOWN",
+    [1] = "CAP_DAC_OVERRIDE",
+    [2] = "CAP_DAC_READ_SEARCH",
+    [3] = "CAP_FOWNER",
+    [4] = "CAP_FSETID",
+    [5] = "CAP_KILL",
+    [6] = "CAP_SETGID",
+    [7] = "CAP_SETUID",
+    [8] = "CAP_SETPCAP",
+    [9] = "CAP_LINUX_IMMUTABLE",
+    [10] = "CAP_NET_BIND_SERVICE",
+    [11] = "CAP_NET_BROADCAST",
+    [12] = "CAP_NET_ADMIN",
+    [13] = "CAP_NET_RAW",
+    [14] = "CAP_IPC_LOCK",
+    [15] = "CAP_IPC_OWNER",
+    [16] = "CAP_SYS_MODULE",
+    [17] = "CAP_SYS_RAWIO",
+    [18] = "CAP_SYS_CHROOT",
+    [19] = "CAP_SYS_PTRACE",
+    [20] = "CAP_SYS_PACCT",
+    [21] = "CAP_SYS_ADMIN",
+    [22] = "CAP_SYS_BOOT",
+    [23] = "CAP_SYS_NICE",
+    [24] = "CAP_SYS_RESOURCE",
+    [25] = "CAP_SYS_TIME",
+    [26] = "CAP_SYS_TTY_CONFIG",
+    [27] = "CAP_MKNOD",
+    [28] = "CAP_LEASE",
+    [29] = "CAP_AUDIT_WRITE",
+    [30] = "CAP_AUDIT_CONTROL",
+    [31] = "CAP_SETFCAP",
+    [32] = "CAP_MAC_OVERRIDE",
+    [33] = "CAP_MAC_ADMIN",
+    [34] = "CAP_SYSLOG",
+    [35] = "CAP_WAKE_ALARM",
+    [36] = "CAP_BLOCK_SUSPEND",
+    [37] = "CAP_AUDIT_READ",
+    [38] = "CAP_PERFMON",
+    [39] = "CAP_BPF",
+    [40] = "CAP_CHECKPOINT_RESTORE",
 };
 
 #define CAPS_TABLE_LAST ((int)ELEMENTSOF(cap_names) - 1)
@@ -128,8 +128,7 @@ int caps_last_cap(void)
 
 /* field is used only for messages; NULL means "no field" (the public converter). Names the
  * kernel does not know are dropped, with a warning if warn. */
-static int mask_from_strv(char **names, const char *field, bool warn, uint64_t *ret_mask,
-			  const char **ret_bad)
+static int mask_from_strv(char **names, const char *field, bool warn, uint64_t *ret_mask, const char **ret_bad)
 {
 	uint64_t mask = 0;
 	int last = caps_last_cap();
@@ -144,10 +143,12 @@ static int mask_from_strv(char **names, const char *field, bool warn, uint64_t *
 		if (c > last) {
 			if (warn) {
 				if (field)
-					log_warn("%s: capability '%s' is not supported by this kernel (last capability is %s), ignoring it",
+					log_warn("%s: capability '%s' is not supported by this kernel (last capability "
+						 "is %s), ignoring it",
 						 field, *n, caps_to_name(last) ?: "?");
 				else
-					log_warn("capability '%s' is not supported by this kernel (last capability is %s), ignoring it",
+					log_warn("capability '%s' is not supported by this kernel (last capability is "
+						 "%s), ignoring it",
 						 *n, caps_to_name(last) ?: "?");
 			}
 			continue;
@@ -184,11 +185,11 @@ static int masks_from_caps(const struct oci_capabilities *caps, bool warn, struc
 		const char *field;
 		uint64_t *out;
 	} sets[] = {
-		{ caps->bounding, "process.capabilities.bounding", &ret->bounding },
-		{ caps->effective, "process.capabilities.effective", &ret->effective },
-		{ caps->permitted, "process.capabilities.permitted", &ret->permitted },
-		{ caps->inheritable, "process.capabilities.inheritable", &ret->inheritable },
-		{ caps->ambient, "process.capabilities.ambient", &ret->ambient },
+	    {caps->bounding, "process.capabilities.bounding", &ret->bounding},
+	    {caps->effective, "process.capabilities.effective", &ret->effective},
+	    {caps->permitted, "process.capabilities.permitted", &ret->permitted},
+	    {caps->inheritable, "process.capabilities.inheritable", &ret->inheritable},
+	    {caps->ambient, "process.capabilities.ambient", &ret->ambient},
 	};
 
 	for (size_t i = 0; i < ELEMENTSOF(sets); i++) {
@@ -210,7 +211,8 @@ static int masks_check_consistent(const struct caps_masks *m)
 				       first_cap_name(bad));
 	bad = m->ambient & ~(m->permitted & m->inheritable);
 	if (bad)
-		return log_error_errno(-EINVAL, "process.capabilities.ambient: %s must also be in inheritable and permitted",
+		return log_error_errno(-EINVAL,
+				       "process.capabilities.ambient: %s must also be in inheritable and permitted",
 				       first_cap_name(bad));
 	return 0;
 }
@@ -246,10 +248,13 @@ int caps_drop_bounding(const struct oci_capabilities *caps)
 		if (prctl(PR_CAPBSET_DROP, (unsigned long)c, 0, 0, 0) < 0) {
 			r = -errno;
 			if (r == -EPERM)
-				return log_error_errno(r, "process.capabilities.bounding: cannot drop %s from the bounding set: %m (CAP_SETPCAP is required)",
+				return log_error_errno(r,
+						       "process.capabilities.bounding: cannot drop %s from the "
+						       "bounding set: %m (CAP_SETPCAP is required)",
 						       caps_to_name(c) ?: "?");
-			return log_error_errno(r, "process.capabilities.bounding: cannot drop %s from the bounding set: %m",
-					       caps_to_name(c) ?: "?");
+			return log_error_errno(
+			    r, "process.capabilities.bounding: cannot drop %s from the bounding set: %m",
+			    caps_to_name(c) ?: "?");
 		}
 	}
 	return 0;
@@ -257,14 +262,12 @@ int caps_drop_bounding(const struct oci_capabilities *caps)
 
 static int capset_masks(uint64_t effective, uint64_t permitted, uint64_t inheritable)
 {
-	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3, .pid = 0 };
+	struct __user_cap_header_struct hdr = {.version = _LINUX_CAPABILITY_VERSION_3, .pid = 0};
 	struct __user_cap_data_struct data[2] = {
-		{ .effective = (uint32_t)effective,
-		  .permitted = (uint32_t)permitted,
-		  .inheritable = (uint32_t)inheritable },
-		{ .effective = (uint32_t)(effective >> 32),
-		  .permitted = (uint32_t)(permitted >> 32),
-		  .inheritable = (uint32_t)(inheritable >> 32) },
+	    {.effective = (uint32_t)effective, .permitted = (uint32_t)permitted, .inheritable = (uint32_t)inheritable},
+	    {.effective = (uint32_t)(effective >> 32),
+	     .permitted = (uint32_t)(permitted >> 32),
+	     .inheritable = (uint32_t)(inheritable >> 32)},
 	};
 	if (syscall(SYS_capset, &hdr, data) < 0)
 		return -errno;
@@ -273,7 +276,7 @@ static int capset_masks(uint64_t effective, uint64_t permitted, uint64_t inherit
 
 static int capget_masks(uint64_t *ret_effective, uint64_t *ret_permitted, uint64_t *ret_inheritable)
 {
-	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3, .pid = 0 };
+	struct __user_cap_header_struct hdr = {.version = _LINUX_CAPABILITY_VERSION_3, .pid = 0};
 	struct __user_cap_data_struct data[2] = {};
 	if (syscall(SYS_capget, &hdr, data) < 0)
 		return -errno;
@@ -303,12 +306,15 @@ int caps_apply(const struct oci_capabilities *caps)
 		return log_error_errno(r, "process.capabilities: capget failed: %m");
 	bad = m.permitted & ~cur_prm;
 	if (bad)
-		return log_error_errno(-EPERM, "process.capabilities.permitted: %s is not held by the runtime, cannot grant it",
+		return log_error_errno(-EPERM,
+				       "process.capabilities.permitted: %s is not held by the runtime, cannot grant it",
 				       first_cap_name(bad));
 
 	r = capset_masks(m.effective, m.permitted, m.inheritable);
 	if (r == -EPERM)
-		return log_error_errno(r, "process.capabilities.inheritable: cannot set inheritable to the listed capabilities: %m (each must be in permitted or in the bounding set with CAP_SETPCAP)");
+		return log_error_errno(
+		    r, "process.capabilities.inheritable: cannot set inheritable to the listed capabilities: %m (each "
+		       "must be in permitted or in the bounding set with CAP_SETPCAP)");
 	if (r < 0)
 		return log_error_errno(r, "process.capabilities: capset failed: %m");
 
@@ -327,14 +333,19 @@ int caps_apply(const struct oci_capabilities *caps)
 		if (!(m.ambient & bit))
 			continue;
 		if (!(m.permitted & bit) || !(m.inheritable & bit))
-			return log_error_errno(-EPERM, "process.capabilities.ambient: %s must also be in inheritable and permitted",
-					       caps_to_name(c) ?: "?");
+			return log_error_errno(
+			    -EPERM, "process.capabilities.ambient: %s must also be in inheritable and permitted",
+			    caps_to_name(c) ?: "?");
 		if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, (unsigned long)c, 0, 0) < 0) {
 			r = -errno;
 			if (r == -EPERM)
-				return log_error_errno(r, "process.capabilities.ambient: cannot raise %s: %m (it must also be in inheritable and permitted, and SECBIT_NO_CAP_AMBIENT_RAISE must be clear)",
-						       caps_to_name(c) ?: "?");
-			return log_error_errno(r, "process.capabilities.ambient: cannot raise %s: %m", caps_to_name(c) ?: "?");
+				return log_error_errno(
+				    r,
+				    "process.capabilities.ambient: cannot raise %s: %m (it must also be in inheritable "
+				    "and permitted, and SECBIT_NO_CAP_AMBIENT_RAISE must be clear)",
+				    caps_to_name(c) ?: "?");
+			return log_error_errno(r, "process.capabilities.ambient: cannot raise %s: %m",
+					       caps_to_name(c) ?: "?");
 		}
 	}
 	return 0;

@@ -168,6 +168,9 @@ static int handle_child(struct create_guard *g, int sync_fd, const struct oci_sp
 	while (waitpid(g->stage1_pid, NULL, 0) < 0 && errno == EINTR)
 		;
 	g->stage1_pid = 0;
+	r = sync_send(sync_fd, SYNC_CGROUP_DONE, 0, NULL);
+	if (r < 0)
+		return log_error_errno(r, "sync with the container failed: %m");
 
 	r = sync_expect(sync_fd, SYNC_HOOKS, &m, NULL);
 	if (r < 0)
@@ -196,7 +199,7 @@ child_err:
 	return log_error_errno(r, "sync with the container failed: %m");
 }
 
-int container_create(const struct create_opts *o, pid_t *ret_pid)
+int container_create(const struct create_opts *o, pid_t *ret_pid, bool *ret_terminal)
 {
 	struct oci_spec *spec = NULL;
 	cleanup_free char *err = NULL, *bundle = NULL, *config = NULL, *rootfs = NULL, *sdir = NULL,
@@ -204,7 +207,7 @@ int container_create(const struct create_opts *o, pid_t *ret_pid)
 	struct create_guard g = { .root = o->root, .id = o->id };
 	struct seccomp_prog *seccomp = NULL;
 	int sync_fds[2] = { -EBADF, -EBADF };
-	cleanup_close int fifo_fd = -EBADF, console_fd = -EBADF;
+	cleanup_close int fifo_fd = -EBADF, console_fd = -EBADF, agent_fd = -EBADF;
 	int ns_fds[OCI_NS_MAX];
 	int r;
 
@@ -255,7 +258,20 @@ int container_create(const struct create_opts *o, pid_t *ret_pid)
 	r = ns_open_paths(&spec->linux_, ns_fds);
 	if (r < 0)
 		goto out;
-	if (spec->process->terminal && o->console_socket) {
+	if (spec->linux_.seccomp.listener_path) {
+		agent_fd = seccomp_connect_listener(&spec->linux_.seccomp);
+		if (agent_fd < 0) {
+			r = agent_fd;
+			goto out;
+		}
+	}
+	if (spec->process->terminal && o->console_fd > 2) {
+		console_fd = fcntl(o->console_fd, F_DUPFD_CLOEXEC, 3);
+		if (console_fd < 0) {
+			r = log_error_errno(-errno, "dup of the console socket failed: %m");
+			goto out;
+		}
+	} else if (spec->process->terminal && o->console_socket) {
 		console_fd = terminal_connect(o->console_socket);
 		if (console_fd < 0) {
 			r = console_fd;
@@ -306,6 +322,7 @@ int container_create(const struct create_opts *o, pid_t *ret_pid)
 		.fifo_fd = fifo_fd,
 		.console_fd = console_fd,
 		.seccomp = seccomp,
+		.agent_fd = agent_fd,
 		.preserve_fds = o->preserve_fds,
 		.no_pivot = o->no_pivot,
 		.no_new_keyring = o->no_new_keyring,
@@ -326,6 +343,7 @@ int container_create(const struct create_opts *o, pid_t *ret_pid)
 	sync_fds[1] = safe_close(sync_fds[1]);
 	ns_close_all(ns_fds);
 	console_fd = safe_close(console_fd);
+	agent_fd = safe_close(agent_fd);
 
 	struct passwd *pw = getpwuid(geteuid());
 	char created[64];
@@ -363,6 +381,8 @@ int container_create(const struct create_opts *o, pid_t *ret_pid)
 	}
 	if (ret_pid)
 		*ret_pid = st.pid;
+	if (ret_terminal)
+		*ret_terminal = spec->process->terminal;
 	r = 0;
 	goto out;
 

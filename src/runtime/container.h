@@ -15,13 +15,15 @@ struct create_opts {
 	const char *config_path;    /* default BUNDLE/config.json */
 	const char *pid_file;       /* may be NULL */
 	const char *console_socket; /* may be NULL */
+	int console_fd;             /* instead of console_socket: a connected socket (> 2), or 0 */
 	bool no_pivot;
 	bool no_new_keyring;
 	int preserve_fds;
 	bool rootless;
 };
 
-int container_create(const struct create_opts *o, pid_t *ret_pid);
+/* *ret_terminal (optional) tells whether process.terminal is set. */
+int container_create(const struct create_opts *o, pid_t *ret_pid, bool *ret_terminal);
 int container_start(const char *root, const char *id);
 int container_kill(const char *root, const char *id, int sig, bool all);
 int container_delete(const char *root, const char *id, bool force);

@@ -51,7 +51,7 @@ static int differing_ns(pid_t pid)
 }
 
 __attribute__((noreturn)) static void exec_child(const struct exec_opts *o, int pidfd, int nsflags, int sync_fd,
-						  int console_fd, struct seccomp_prog *seccomp)
+						  int console_fd, int agent_fd, struct seccomp_prog *seccomp)
 {
 	int r;
 
@@ -80,7 +80,7 @@ __attribute__((noreturn)) static void exec_child(const struct exec_opts *o, int 
 	r = process_apply_limits(o->process);
 	if (r < 0)
 		sync_fail(sync_fd, r);
-	r = init_exec_process(o->process, o->spec, seccomp, o->preserve_fds);
+	r = init_exec_process(o->process, o->spec, seccomp, agent_fd, "{}", o->preserve_fds);
 	sync_fail(sync_fd, r);
 }
 
@@ -88,7 +88,7 @@ int container_exec(const struct exec_opts *o)
 {
 	struct container_state *st = NULL;
 	struct seccomp_prog *seccomp = NULL;
-	cleanup_close int pidfd = -EBADF, console_fd = -EBADF;
+	cleanup_close int pidfd = -EBADF, console_fd = -EBADF, agent_fd = -EBADF;
 	int sync_fds[2] = { -EBADF, -EBADF };
 	int r = state_load(o->root, o->id, &st);
 	if (r < 0)
@@ -114,6 +114,13 @@ int container_exec(const struct exec_opts *o)
 		r = seccomp_compile(&o->spec->linux_.seccomp, &seccomp);
 		if (r < 0)
 			goto out;
+		if (o->spec->linux_.seccomp.listener_path) {
+			agent_fd = seccomp_connect_listener(&o->spec->linux_.seccomp);
+			if (agent_fd < 0) {
+				r = agent_fd;
+				goto out;
+			}
+		}
 	}
 	if (o->process->terminal) {
 		if (!o->console_socket) {
@@ -141,10 +148,11 @@ int container_exec(const struct exec_opts *o)
 	}
 	if (child == 0) {
 		sync_fds[0] = safe_close(sync_fds[0]);
-		exec_child(o, pidfd, nsflags, sync_fds[1], console_fd, seccomp);
+		exec_child(o, pidfd, nsflags, sync_fds[1], console_fd, agent_fd, seccomp);
 	}
 	sync_fds[1] = safe_close(sync_fds[1]);
 	console_fd = safe_close(console_fd);
+	agent_fd = safe_close(agent_fd);
 
 	struct sync_msg m;
 	pid_t pid = 0;

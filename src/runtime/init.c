@@ -42,14 +42,46 @@ static int set_time_offsets(const struct oci_linux *l)
 	return 0;
 }
 
-int init_exec_process(const struct oci_process *p, const struct oci_spec *spec,
-		      struct seccomp_prog *seccomp, int preserve_fds)
+static int install_seccomp(const struct oci_spec *spec, struct seccomp_prog *seccomp, int agent_fd,
+			   const char *state_json)
+{
+	int listener = -EBADF;
+	int r = seccomp_install(seccomp, &listener);
+	if (r < 0)
+		return r;
+	if (listener >= 0) {
+		/* The agent gets the listener with the container's state, over the socket the
+		 * runtime connected before pivot_root (listenerPath is a host path). */
+		if (agent_fd < 0)
+			r = log_error_errno(-ENOTCONN, "linux.seccomp.listenerPath: no connection to the agent");
+		else
+			r = seccomp_send_listener(&spec->linux_.seccomp, agent_fd, listener, state_json);
+		close(listener);
+	}
+	return r;
+}
+
+int init_exec_process(const struct oci_process *p, const struct oci_spec *spec, struct seccomp_prog *seccomp,
+		      int agent_fd, const char *state_json, int preserve_fds)
 {
 	int r;
 
 	r = caps_drop_bounding(&p->caps);
 	if (r < 0)
 		return r;
+	/* Early chdir as container root: creates a missing cwd like runc; permission errors are
+	 * deferred to the second call, after the uid switch. */
+	r = process_chdir(p);
+	if (r < 0)
+		return r;
+	/* Without no_new_privs, installing a filter needs CAP_SYS_ADMIN: do it while we still
+	 * hold it (the filter then has to allow the remaining setup syscalls). With
+	 * no_new_privs it goes last, right before exec. */
+	if (seccomp && !p->no_new_privileges) {
+		r = install_seccomp(spec, seccomp, agent_fd, state_json);
+		if (r < 0)
+			return r;
+	}
 	r = process_switch_user(p);
 	if (r < 0)
 		return r;
@@ -62,23 +94,12 @@ int init_exec_process(const struct oci_process *p, const struct oci_spec *spec,
 	r = process_apply_no_new_privs(p);
 	if (r < 0)
 		return r;
-	if (seccomp) {
-		int listener = -EBADF;
-		r = seccomp_install(seccomp, &listener);
+	if (seccomp && p->no_new_privileges) {
+		r = install_seccomp(spec, seccomp, agent_fd, state_json);
 		if (r < 0)
 			return r;
-		if (listener >= 0) {
-			/* The agent gets the listener with the container's state. */
-			r = seccomp_send_listener(&spec->linux_.seccomp, listener, "{}");
-			close(listener);
-			if (r < 0)
-				return r;
-		}
 	}
-	r = process_exec(p, preserve_fds);
-	if (r == -ENOENT)
-		return log_error_errno(r, "exec: \"%s\": executable file not found in $PATH", p->args[0]);
-	return log_error_errno(r, "exec \"%s\" failed: %m", p->args[0]);
+	return process_exec(p, preserve_fds); /* logs its own error */
 }
 
 __attribute__((noreturn)) static void init_stage2(struct init_ctx *ctx)
@@ -93,8 +114,11 @@ __attribute__((noreturn)) static void init_stage2(struct init_ctx *ctx)
 	 * still run it (CVE-2019-5736 class). execve() resets this for the container process. */
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	r = sync_send_pid(ctx->sync_fd, SYNC_PID);
-	if (r < 0)
+	if (r < 0 || sync_expect(ctx->sync_fd, SYNC_CGROUP_DONE, &m, NULL) < 0)
 		_exit(1);
+	if (spec->linux_.namespaces[OCI_NS_CGROUP].present && !spec->linux_.namespaces[OCI_NS_CGROUP].path &&
+	    unshare(CLONE_NEWCGROUP) < 0)
+		sync_fail(ctx->sync_fd, log_error_errno(-errno, "Failed to create the cgroup namespace: %m"));
 	if (ctx->new_userns || ctx->ns_fds[OCI_NS_USER] >= 0 || spec->linux_.namespaces[OCI_NS_USER].present) {
 		if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
 			sync_fail(ctx->sync_fd, log_error_errno(-errno, "Failed to become root in the user namespace: %m"));
@@ -176,7 +200,7 @@ __attribute__((noreturn)) static void init_stage2(struct init_ctx *ctx)
 		_exit(1);
 	if (spec->hooks.n[OCI_HOOK_START_CONTAINER] > 0 && hooks_run(spec, OCI_HOOK_START_CONTAINER, state_json) < 0)
 		_exit(1);
-	r = init_exec_process(p, spec, ctx->seccomp, ctx->preserve_fds);
+	r = init_exec_process(p, spec, ctx->seccomp, ctx->agent_fd, state_json, ctx->preserve_fds);
 	_exit(r == -ENOENT ? 127 : 126);
 }
 

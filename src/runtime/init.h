@@ -18,6 +18,7 @@ struct init_ctx {
 	int console_fd;      /* connected --console-socket, or -EBADF */
 	int ns_fds[OCI_NS_MAX];
 	struct seccomp_prog *seccomp;
+	int agent_fd;        /* connected linux.seccomp.listenerPath, or -EBADF */
 	int preserve_fds;
 	bool no_pivot;
 	bool no_new_keyring;
@@ -27,6 +28,7 @@ struct init_ctx {
 __attribute__((noreturn)) void init_stage1(struct init_ctx *ctx);
 
 /* Shared with exec: apply process attributes in the container and exec. Only returns on
- * failure (-errno, logged). seccomp may be NULL. */
-int init_exec_process(const struct oci_process *p, const struct oci_spec *spec,
-		      struct seccomp_prog *seccomp, int preserve_fds);
+ * failure (-errno, logged). seccomp may be NULL; agent_fd is the connected seccomp agent
+ * socket when the filter uses SCMP_ACT_NOTIFY; state_json goes to the agent. */
+int init_exec_process(const struct oci_process *p, const struct oci_spec *spec, struct seccomp_prog *seccomp,
+		      int agent_fd, const char *state_json, int preserve_fds);

@@ -55,7 +55,7 @@ int ns_new_flags(const struct oci_linux *l)
 {
 	int flags = 0;
 	for (int t = 0; t < OCI_NS_MAX; t++)
-		if (t != OCI_NS_USER && l->namespaces[t].present && !l->namespaces[t].path)
+		if (t != OCI_NS_USER && t != OCI_NS_CGROUP && l->namespaces[t].present && !l->namespaces[t].path)
 			flags |= spec_ns_clone_flag(t);
 	return flags;
 }

@@ -10,7 +10,9 @@
 
 int ns_open_paths(const struct oci_linux *l, int fds[OCI_NS_MAX]);
 void ns_close_all(int fds[OCI_NS_MAX]);
-/* CLONE_NEW* flags of the namespaces to create (present, no path), without CLONE_NEWUSER. */
+/* CLONE_NEW* flags of the namespaces to create (present, no path), without CLONE_NEWUSER and
+ * CLONE_NEWCGROUP: the cgroup namespace is unshared by the init once it is in its cgroup, so
+ * that cgroup becomes the namespace's root. */
 int ns_new_flags(const struct oci_linux *l);
 /* Join the user namespace fd (if any). */
 int ns_join_user(int fds[OCI_NS_MAX]);

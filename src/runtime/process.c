@@ -31,6 +31,12 @@
 #define IOPRIO_WHO_PROCESS_ 1
 #define IOPRIO_CLASS_SHIFT_ 13
 
+static inline void *mfree(void *p)
+{
+	free(p);
+	return NULL;
+}
+
 #define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 /* Our own copy: glibc only declares struct sched_attr from 2.41 on. Layout of the kernel's
@@ -48,7 +54,7 @@ struct kk_sched_attr {
 
 static int kk_openat2(int dirfd, const char *path, int flags, uint64_t resolve)
 {
-	struct open_how how = { .flags = (uint64_t)flags | O_CLOEXEC, .resolve = resolve };
+	struct open_how how = {.flags = (uint64_t)flags | O_CLOEXEC, .resolve = resolve};
 	int fd = (int)syscall(SYS_openat2, dirfd, path, &how, sizeof(how));
 	return fd < 0 ? -errno : fd;
 }
@@ -72,8 +78,7 @@ static int proc_open(const char *rel, int flags)
 		return -errno;
 	if (!fd_is_procfs(procfd))
 		return -EXDEV;
-	fd = kk_openat2(procfd, rel, flags | O_NOFOLLOW,
-			RESOLVE_BENEATH | RESOLVE_NO_XDEV | RESOLVE_NO_MAGICLINKS);
+	fd = kk_openat2(procfd, rel, flags | O_NOFOLLOW, RESOLVE_BENEATH | RESOLVE_NO_XDEV | RESOLVE_NO_MAGICLINKS);
 	if (fd == -ENOSYS) { /* kernel < 5.6: the fstatfs below still catches a non-procfs file */
 		fd = openat(procfd, rel, flags | O_NOFOLLOW | O_CLOEXEC);
 		if (fd < 0)
@@ -109,7 +114,7 @@ static int proc_read(const char *rel, char **ret)
 
 static bool have_effective_cap(int cap)
 {
-	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_header_struct hdr = {.version = _LINUX_CAPABILITY_VERSION_3};
 	struct __user_cap_data_struct data[2] = {};
 	if (syscall(SYS_capget, &hdr, data) < 0)
 		return false;
@@ -127,14 +132,14 @@ static void fmt_rlim(char *buf, size_t n, rlim_t v)
 static int apply_rlimit(const struct oci_rlimit *rl)
 {
 	const char *name = rl->type ?: "rlimit";
-	struct rlimit cur = {}, want = { .rlim_cur = rl->soft, .rlim_max = rl->hard };
+	struct rlimit cur = {}, want = {.rlim_cur = rl->soft, .rlim_max = rl->hard};
 	char a[32], b[32], c[32], d[32];
 
 	if (want.rlim_cur > want.rlim_max) {
 		fmt_rlim(a, sizeof(a), want.rlim_cur);
 		fmt_rlim(b, sizeof(b), want.rlim_max);
-		return log_error_errno(-EINVAL, "process.rlimits: %s: soft limit %s is above hard limit %s",
-				       name, a, b);
+		return log_error_errno(-EINVAL, "process.rlimits: %s: soft limit %s is above hard limit %s", name, a,
+				       b);
 	}
 	(void)getrlimit(rl->resource, &cur);
 	if (setrlimit(rl->resource, &want) == 0)
@@ -169,7 +174,8 @@ static int apply_oom_score_adj(int value)
 
 	fd = proc_open("self/oom_score_adj", O_WRONLY);
 	if (fd == -EXDEV)
-		return log_error_errno(fd, "process.oomScoreAdj: /proc/self/oom_score_adj is not on procfs, refusing to write it");
+		return log_error_errno(
+		    fd, "process.oomScoreAdj: /proc/self/oom_score_adj is not on procfs, refusing to write it");
 	if (fd < 0)
 		return log_error_errno(fd, "process.oomScoreAdj: cannot open /proc/self/oom_score_adj: %m");
 	n = snprintf(buf, sizeof(buf), "%d", value);
@@ -179,8 +185,10 @@ static int apply_oom_score_adj(int value)
 		if (proc_read("self/oom_score_adj", &cur) >= 0 && cur)
 			cur[strcspn(cur, "\n")] = 0;
 		if (r == -EACCES || r == -EPERM)
-			return log_error_errno(r, "process.oomScoreAdj: cannot set %d (current %s): %m; lowering it needs CAP_SYS_RESOURCE",
-					       value, cur ?: "?");
+			return log_error_errno(
+			    r,
+			    "process.oomScoreAdj: cannot set %d (current %s): %m; lowering it needs CAP_SYS_RESOURCE",
+			    value, cur ?: "?");
 		return log_error_errno(r, "process.oomScoreAdj: cannot set %d (current %s): %m", value, cur ?: "?");
 	}
 	return 0;
@@ -192,10 +200,12 @@ static int apply_io_priority(const struct oci_io_priority *io)
 	if (syscall(SYS_ioprio_set, IOPRIO_WHO_PROCESS_, 0, value) < 0) {
 		int r = -errno;
 		if (r == -EPERM)
-			return log_error_errno(r, "process.ioPriority: cannot set class %d priority %d: %m; the realtime class needs CAP_SYS_ADMIN or CAP_SYS_NICE",
+			return log_error_errno(r,
+					       "process.ioPriority: cannot set class %d priority %d: %m; the realtime "
+					       "class needs CAP_SYS_ADMIN or CAP_SYS_NICE",
 					       io->class_, io->priority);
-		return log_error_errno(r, "process.ioPriority: cannot set class %d priority %d: %m",
-				       io->class_, io->priority);
+		return log_error_errno(r, "process.ioPriority: cannot set class %d priority %d: %m", io->class_,
+				       io->priority);
 	}
 	return 0;
 }
@@ -203,22 +213,25 @@ static int apply_io_priority(const struct oci_io_priority *io)
 static int apply_scheduler(const struct oci_scheduler *s)
 {
 	struct kk_sched_attr attr = {
-		.size = sizeof(attr),
-		.sched_policy = (uint32_t)s->policy,
-		.sched_flags = s->flags,
-		.sched_nice = s->nice,
-		.sched_priority = (uint32_t)s->priority,
-		.sched_runtime = s->runtime,
-		.sched_deadline = s->deadline,
-		.sched_period = s->period,
+	    .size = sizeof(attr),
+	    .sched_policy = (uint32_t)s->policy,
+	    .sched_flags = s->flags,
+	    .sched_nice = s->nice,
+	    .sched_priority = (uint32_t)s->priority,
+	    .sched_runtime = s->runtime,
+	    .sched_deadline = s->deadline,
+	    .sched_period = s->period,
 	};
 	if (syscall(SYS_sched_setattr, 0, &attr, 0) < 0) {
 		int r = -errno;
 		if (r == -EPERM)
-			return log_error_errno(r, "process.scheduler: cannot set policy %d (nice %d, priority %d): %m; realtime policies and lowering nice need CAP_SYS_NICE",
+			return log_error_errno(r,
+					       "process.scheduler: cannot set policy %d (nice %d, priority %d): %m; "
+					       "realtime policies and lowering nice need CAP_SYS_NICE",
 					       s->policy, s->nice, s->priority);
-		return log_error_errno(r, "process.scheduler: cannot set policy %d (nice %d, priority %d, flags 0x%" PRIx32 "): %m",
-				       s->policy, s->nice, s->priority, s->flags);
+		return log_error_errno(
+		    r, "process.scheduler: cannot set policy %d (nice %d, priority %d, flags 0x%" PRIx32 "): %m",
+		    s->policy, s->nice, s->priority, s->flags);
 	}
 	return 0;
 }
@@ -270,10 +283,14 @@ static int set_groups(const struct oci_user *u)
 		 * runtime are unmapped (shown as the overflow gid) and cannot be used. */
 		if (u->n_additional_gids == 0)
 			return 0;
-		return log_error_errno(r, "process.user.additionalGids: setgroups is denied in this user namespace (/proc/self/setgroups is \"deny\", as with a rootless single-id mapping); remove additionalGids or map a gid range with newgidmap");
+		return log_error_errno(r, "process.user.additionalGids: setgroups is denied in this user namespace "
+					  "(/proc/self/setgroups is \"deny\", as with a rootless single-id mapping); "
+					  "remove additionalGids or map a gid range with newgidmap");
 	}
 	if (r == -EINVAL)
-		return log_error_errno(r, "process.user.additionalGids: cannot set %zu groups: %m (a gid is not mapped in the user namespace, or there are too many)",
+		return log_error_errno(r,
+				       "process.user.additionalGids: cannot set %zu groups: %m (a gid is not mapped in "
+				       "the user namespace, or there are too many)",
 				       u->n_additional_gids);
 	return log_error_errno(r, "process.user.additionalGids: cannot set %zu groups: %m", u->n_additional_gids);
 }
@@ -293,14 +310,18 @@ int process_switch_user(const struct oci_process *p)
 	if (setresgid(u->gid, u->gid, u->gid) < 0) {
 		r = -errno;
 		if (r == -EINVAL)
-			return log_error_errno(r, "process.user.gid: cannot switch to gid %u: %m (not mapped in the container's user namespace)",
+			return log_error_errno(r,
+					       "process.user.gid: cannot switch to gid %u: %m (not mapped in the "
+					       "container's user namespace)",
 					       (unsigned)u->gid);
 		return log_error_errno(r, "process.user.gid: cannot switch to gid %u: %m", (unsigned)u->gid);
 	}
 	if (setresuid(u->uid, u->uid, u->uid) < 0) {
 		r = -errno;
 		if (r == -EINVAL)
-			return log_error_errno(r, "process.user.uid: cannot switch to uid %u: %m (not mapped in the container's user namespace)",
+			return log_error_errno(r,
+					       "process.user.uid: cannot switch to uid %u: %m (not mapped in the "
+					       "container's user namespace)",
 					       (unsigned)u->uid);
 		return log_error_errno(r, "process.user.uid: cannot switch to uid %u: %m", (unsigned)u->uid);
 	}
@@ -354,67 +375,144 @@ static int mkdir_p_in_root(int rootfd, const char *path)
 	return 0;
 }
 
+/* Lexically clean an absolute path: no "//", "/./", trailing "/"; ".." pops a component (as
+ * Go's filepath.Clean, which is how runc compares). Caller frees. */
+static char *path_clean(const char *path)
+{
+	size_t n = strlen(path);
+	char *out = malloc(n + 2);
+	size_t o = 0;
+
+	if (!out)
+		return NULL;
+	for (const char *s = path; *s;) {
+		while (*s == '/')
+			s++;
+		const char *e = strchrnul(s, '/');
+		size_t len = (size_t)(e - s);
+		if (len == 0 || (len == 1 && s[0] == '.')) {
+			/* nothing */
+		} else if (len == 2 && s[0] == '.' && s[1] == '.') {
+			while (o > 0 && out[o - 1] != '/')
+				o--;
+			if (o > 0)
+				o--;
+		} else {
+			out[o++] = '/';
+			memcpy(out + o, s, len);
+			o += len;
+		}
+		s = e;
+	}
+	if (o == 0)
+		out[o++] = '/';
+	out[o] = 0;
+	return out;
+}
+
+/* CVE-2024-21626: the cwd must be reachable from our root. A cwd outside it (a leaked host
+ * fd) makes the kernel report "(unreachable)/...", which glibc turns into ENOENT, so a
+ * successful getcwd of an absolute path is the proof. As a cross-check the path must name,
+ * from our root, the directory we are in; that needs search permission, which the
+ * container user may lack (runc keeps a cwd like /root 0700 entered as root), so EACCES
+ * skips the cross-check. *ret_got caller frees. Returns -EPERM (not logged) if outside. */
+static int cwd_verify(char **ret_got)
+{
+	cleanup_free char *got = getcwd(NULL, 0);
+	struct stat here, there;
+
+	if (!got)
+		return errno == ENOENT ? -EPERM : -errno;
+	if (got[0] != '/')
+		return -EPERM;
+	if (stat(".", &here) == 0 && stat(got, &there) == 0) {
+		if (here.st_dev != there.st_dev || here.st_ino != there.st_ino)
+			return -EPERM;
+	} else if (errno != EACCES) {
+		return -errno;
+	}
+	*ret_got = TAKE_PTR(got);
+	return 0;
+}
+
+/* May be called twice, as runc does it: before process_switch_user() (as the container's
+ * root: creates a missing cwd, root-owned 0755, and enters it; a permission error is then
+ * deferred, not reported) and after it (enters it as the container user unless already
+ * there, and verifies). Called only after the switch, the cwd is created as the container
+ * user, which fails where that user cannot write. */
 int process_chdir(const struct oci_process *p)
 {
 	const char *cwd = p->cwd && *p->cwd ? p->cwd : "/";
 	cleanup_close int rootfd = -EBADF, fd = -EBADF;
-	cleanup_free char *got = NULL;
-	struct stat want_st, got_st;
+	cleanup_free char *clean = NULL, *got = NULL;
+	/* euid 0 but the container user is not root: this is the early call. */
+	bool early = geteuid() == 0 && p->user.uid != 0;
 	int r;
 
 	if (cwd[0] != '/')
 		return log_error_errno(-EINVAL, "process.cwd '%s': must be an absolute path", cwd);
+	clean = path_clean(cwd);
+	if (!clean)
+		return log_error_errno(-ENOMEM, "Out of memory");
+
+	/* Already entered by the early call: the container user may not be able to resolve
+	 * the path again (e.g. /root 0700), and runc keeps such a cwd too. */
+	if (!early && cwd_verify(&got) >= 0 && STREQ(got, clean))
+		return 0;
+	got = mfree(got);
+
 	rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (rootfd < 0)
 		return log_error_errno(-errno, "process.cwd '%s': cannot open /: %m", cwd);
 
-	/* runc creates a missing cwd; so do we, but inside the root only. */
+	/* runc creates a missing cwd; so do we, but resolved inside the root only. */
 	fd = kk_openat2(rootfd, cwd, O_PATH | O_DIRECTORY, RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS);
 	if (fd == -ENOENT) {
 		r = mkdir_p_in_root(rootfd, cwd);
-		if (r < 0)
-			return log_error_errno(r, "process.cwd '%s': cannot create it: %m", cwd);
+		if (r < 0) {
+			if (early && (r == -EACCES || r == -EPERM))
+				goto defer;
+			return log_error_errno(r, "process.cwd '%s': cannot create it as uid %u: %m", cwd,
+					       (unsigned)geteuid());
+		}
 		fd = kk_openat2(rootfd, cwd, O_PATH | O_DIRECTORY, RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS);
 	}
 	if (fd == -ENOSYS) {
 		/* Kernel < 5.6. "/" is the container root here, so a plain chdir cannot leave
-		 * it; the getcwd check below still catches a leaked-fd cwd. */
-		if (chdir(cwd) < 0)
-			return log_error_errno(-errno, "process.cwd '%s': %m", cwd);
-		fd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+		 * it; cwd_verify() still catches a leaked-fd cwd. */
+		fd = open(cwd, O_PATH | O_DIRECTORY | O_CLOEXEC);
 		if (fd < 0)
 			fd = -errno;
 	}
 	if (fd == -ELOOP || fd == -EXDEV)
-		return log_error_errno(fd, "process.cwd '%s': resolves through a /proc magic link or outside the root, refusing: %m", cwd);
-	if (fd < 0)
-		return log_error_errno(fd, "process.cwd '%s': %m", cwd);
+		return log_error_errno(
+		    fd, "process.cwd '%s': resolves through a /proc magic link or outside the root, refusing: %m", cwd);
+	if (fd < 0) {
+		if (early && fd == -EACCES)
+			goto defer;
+		return log_error_errno(fd, "process.cwd '%s': cannot resolve it as uid %u: %m", cwd,
+				       (unsigned)geteuid());
+	}
 	if (fchdir(fd) < 0) {
 		r = -errno;
+		if (early && (r == -EACCES || r == -EPERM))
+			goto defer;
 		return log_error_errno(r, "process.cwd '%s': cannot enter it as uid %u: %m", cwd, (unsigned)geteuid());
 	}
 
-	/* CVE-2024-21626: a cwd that is not reachable from our root (a leaked host fd) makes
-	 * the kernel report "(unreachable)/..."; glibc turns that into ENOENT. */
-	got = getcwd(NULL, 0);
-	if (!got) {
-		r = -errno;
-		if (r == -ENOENT)
-			return log_error_errno(r, "process.cwd '%s': the working directory is outside the container root, refusing", cwd);
-		return log_error_errno(r, "process.cwd '%s': getcwd failed: %m", cwd);
-	}
-	if (got[0] != '/' || strncmp(got, "(unreachable)", 13) == 0)
-		return log_error_errno(-EPERM, "process.cwd '%s': the working directory '%s' is outside the container root, refusing",
-				       cwd, got);
-	/* The path getcwd reports must name, from our root, the directory we are in. It may
-	 * differ as a string from the requested one (symlinks, ".."), not as an inode. */
-	if (fstat(fd, &want_st) < 0 || stat(got, &got_st) < 0)
-		return log_error_errno(-errno, "process.cwd '%s': cannot verify the working directory: %m", cwd);
-	if (want_st.st_dev != got_st.st_dev || want_st.st_ino != got_st.st_ino)
-		return log_error_errno(-EPERM, "process.cwd '%s': the working directory '%s' is not reachable from the container root, refusing",
-				       cwd, got);
-	if (!STREQ(got, cwd))
+	r = cwd_verify(&got);
+	if (r == -EPERM)
+		return log_error_errno(
+		    r, "process.cwd '%s': the working directory is outside the container root, refusing", cwd);
+	if (r < 0)
+		return log_error_errno(r, "process.cwd '%s': cannot verify the working directory: %m", cwd);
+	if (!STREQ(got, clean))
 		log_debug("process.cwd '%s': resolved to '%s'", cwd, got);
+	return 0;
+
+defer:
+	log_debug("process.cwd '%s': not accessible as uid 0, entering it after the switch to uid %u", cwd,
+		  (unsigned)p->user.uid);
 	return 0;
 }
 
@@ -468,7 +566,7 @@ static int exec_log(int r, const char *arg0)
 
 int process_exec(const struct oci_process *p, int preserve_fds)
 {
-	static char *empty_env[] = { NULL };
+	static char *empty_env[] = {NULL};
 	char **env = p->env ?: empty_env;
 	const char *arg0, *path;
 	bool seen_eacces = false;
@@ -497,7 +595,7 @@ int process_exec(const struct oci_process *p, int preserve_fds)
 	/* execvpe semantics with the container's PATH, not the runtime's. */
 	path = env_path(env);
 	size_t alen = strlen(arg0);
-	for (const char *s = path;; ) {
+	for (const char *s = path;;) {
 		const char *e = strchrnul(s, ':');
 		size_t dlen = (size_t)(e - s);
 		cleanup_free char *full = malloc(dlen + alen + 2);

@@ -61,53 +61,53 @@ static void seccomp_prog_freep(struct seccomp_prog **p)
 static const struct {
 	const char *spec, *scmp;
 } arch_table[] = {
-	{ "SCMP_ARCH_X86", "x86" },
-	{ "SCMP_ARCH_X86_64", "x86_64" },
-	{ "SCMP_ARCH_X32", "x32" },
-	{ "SCMP_ARCH_ARM", "arm" },
-	{ "SCMP_ARCH_AARCH64", "aarch64" },
-	{ "SCMP_ARCH_MIPS", "mips" },
-	{ "SCMP_ARCH_MIPS64", "mips64" },
-	{ "SCMP_ARCH_MIPS64N32", "mips64n32" },
-	{ "SCMP_ARCH_MIPSEL", "mipsel" },
-	{ "SCMP_ARCH_MIPSEL64", "mipsel64" },
-	{ "SCMP_ARCH_MIPSEL64N32", "mipsel64n32" },
-	{ "SCMP_ARCH_PPC", "ppc" },
-	{ "SCMP_ARCH_PPC64", "ppc64" },
-	{ "SCMP_ARCH_PPC64LE", "ppc64le" },
-	{ "SCMP_ARCH_S390", "s390" },
-	{ "SCMP_ARCH_S390X", "s390x" },
-	{ "SCMP_ARCH_PARISC", "parisc" },
-	{ "SCMP_ARCH_PARISC64", "parisc64" },
-	{ "SCMP_ARCH_RISCV64", "riscv64" },
-	{ "SCMP_ARCH_LOONGARCH64", "loongarch64" },
-	{ "SCMP_ARCH_M68K", "m68k" },
-	{ "SCMP_ARCH_SH", "sh" },
-	{ "SCMP_ARCH_SHEB", "sheb" },
+    {"SCMP_ARCH_X86", "x86"},
+    {"SCMP_ARCH_X86_64", "x86_64"},
+    {"SCMP_ARCH_X32", "x32"},
+    {"SCMP_ARCH_ARM", "arm"},
+    {"SCMP_ARCH_AARCH64", "aarch64"},
+    {"SCMP_ARCH_MIPS", "mips"},
+    {"SCMP_ARCH_MIPS64", "mips64"},
+    {"SCMP_ARCH_MIPS64N32", "mips64n32"},
+    {"SCMP_ARCH_MIPSEL", "mipsel"},
+    {"SCMP_ARCH_MIPSEL64", "mipsel64"},
+    {"SCMP_ARCH_MIPSEL64N32", "mipsel64n32"},
+    {"SCMP_ARCH_PPC", "ppc"},
+    {"SCMP_ARCH_PPC64", "ppc64"},
+    {"SCMP_ARCH_PPC64LE", "ppc64le"},
+    {"SCMP_ARCH_S390", "s390"},
+    {"SCMP_ARCH_S390X", "s390x"},
+    {"SCMP_ARCH_PARISC", "parisc"},
+    {"SCMP_ARCH_PARISC64", "parisc64"},
+    {"SCMP_ARCH_RISCV64", "riscv64"},
+    {"SCMP_ARCH_LOONGARCH64", "loongarch64"},
+    {"SCMP_ARCH_M68K", "m68k"},
+    {"SCMP_ARCH_SH", "sh"},
+    {"SCMP_ARCH_SHEB", "sheb"},
 };
 
 static const struct {
 	const char *name;
 	unsigned int flag;
 } flag_table[] = {
-	{ "SECCOMP_FILTER_FLAG_TSYNC", SECCOMP_FILTER_FLAG_TSYNC },
-	{ "SECCOMP_FILTER_FLAG_LOG", SECCOMP_FILTER_FLAG_LOG },
-	{ "SECCOMP_FILTER_FLAG_SPEC_ALLOW", SECCOMP_FILTER_FLAG_SPEC_ALLOW },
-	{ "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV", SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV },
+    {"SECCOMP_FILTER_FLAG_TSYNC", SECCOMP_FILTER_FLAG_TSYNC},
+    {"SECCOMP_FILTER_FLAG_LOG", SECCOMP_FILTER_FLAG_LOG},
+    {"SECCOMP_FILTER_FLAG_SPEC_ALLOW", SECCOMP_FILTER_FLAG_SPEC_ALLOW},
+    {"SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV", SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV},
 };
 
 static const char *action_name(int action)
 {
 	static const char *const names[] = {
-		[OCI_SCMP_ACT_KILL] = "SCMP_ACT_KILL",
-		[OCI_SCMP_ACT_KILL_PROCESS] = "SCMP_ACT_KILL_PROCESS",
-		[OCI_SCMP_ACT_KILL_THREAD] = "SCMP_ACT_KILL_THREAD",
-		[OCI_SCMP_ACT_TRAP] = "SCMP_ACT_TRAP",
-		[OCI_SCMP_ACT_ERRNO] = "SCMP_ACT_ERRNO",
-		[OCI_SCMP_ACT_TRACE] = "SCMP_ACT_TRACE",
-		[OCI_SCMP_ACT_ALLOW] = "SCMP_ACT_ALLOW",
-		[OCI_SCMP_ACT_LOG] = "SCMP_ACT_LOG",
-		[OCI_SCMP_ACT_NOTIFY] = "SCMP_ACT_NOTIFY",
+	    [OCI_SCMP_ACT_KILL] = "SCMP_ACT_KILL",
+	    [OCI_SCMP_ACT_KILL_PROCESS] = "SCMP_ACT_KILL_PROCESS",
+	    [OCI_SCMP_ACT_KILL_THREAD] = "SCMP_ACT_KILL_THREAD",
+	    [OCI_SCMP_ACT_TRAP] = "SCMP_ACT_TRAP",
+	    [OCI_SCMP_ACT_ERRNO] = "SCMP_ACT_ERRNO",
+	    [OCI_SCMP_ACT_TRACE] = "SCMP_ACT_TRACE",
+	    [OCI_SCMP_ACT_ALLOW] = "SCMP_ACT_ALLOW",
+	    [OCI_SCMP_ACT_LOG] = "SCMP_ACT_LOG",
+	    [OCI_SCMP_ACT_NOTIFY] = "SCMP_ACT_NOTIFY",
 	};
 	if (action < 0 || (size_t)action >= ELEMENTSOF(names))
 		return "?";
@@ -198,10 +198,13 @@ static int add_architectures(scmp_filter_ctx ctx, char **arches)
 			if (STREQ(arch_table[j].spec, *a))
 				scmp = arch_table[j].scmp;
 		if (!scmp)
-			return log_error_errno(-EINVAL, "linux.seccomp.architectures[%zu]: unknown architecture '%s'", i, *a);
+			return log_error_errno(-EINVAL, "linux.seccomp.architectures[%zu]: unknown architecture '%s'",
+					       i, *a);
 		uint32_t token = seccomp_arch_resolve_name(scmp);
 		if (token == 0) {
-			log_warn("linux.seccomp.architectures[%zu]: '%s' is not supported by this libseccomp, ignoring it", i, *a);
+			log_warn(
+			    "linux.seccomp.architectures[%zu]: '%s' is not supported by this libseccomp, ignoring it",
+			    i, *a);
 			continue;
 		}
 		int r = seccomp_arch_add(ctx, token);
@@ -244,19 +247,20 @@ static bool args_repeat_index(const struct oci_seccomp_syscall *sc)
 	return false;
 }
 
-static int add_rule(scmp_filter_ctx ctx, const struct oci_seccomp_syscall *sc, size_t idx,
-		    uint32_t action, bool *added)
+static int add_rule(scmp_filter_ctx ctx, const struct oci_seccomp_syscall *sc, size_t idx, uint32_t action, bool *added)
 {
 	struct scmp_arg_cmp cmps[6];
 	bool split = args_repeat_index(sc);
 	int r;
 
 	if (sc->n_args > 6 && !split)
-		return log_error_errno(-EINVAL, "linux.seccomp.syscalls[%zu].args: at most 6 conditions on distinct arguments", idx);
+		return log_error_errno(
+		    -EINVAL, "linux.seccomp.syscalls[%zu].args: at most 6 conditions on distinct arguments", idx);
 	for (size_t a = 0; a < sc->n_args; a++) {
 		enum scmp_compare op;
 		if (sc->args[a].index > 5)
-			return log_error_errno(-EINVAL, "linux.seccomp.syscalls[%zu].args[%zu].index: %u is out of range (0-5)",
+			return log_error_errno(-EINVAL,
+					       "linux.seccomp.syscalls[%zu].args[%zu].index: %u is out of range (0-5)",
 					       idx, a, sc->args[a].index);
 		if (op_to_scmp(sc->args[a].op, &op) < 0)
 			return log_error_errno(-EINVAL, "linux.seccomp.syscalls[%zu].args[%zu].op: unknown operator %d",
@@ -281,17 +285,18 @@ static int add_rule(scmp_filter_ctx ctx, const struct oci_seccomp_syscall *sc, s
 					enum scmp_compare op = SCMP_CMP_EQ;
 					(void)op_to_scmp(arg->op, &op);
 					cmps[a] = (struct scmp_arg_cmp){
-						.arg = arg->index,
-						.op = op,
-						.datum_a = arg->value,
-						.datum_b = arg->value_two,
+					    .arg = arg->index,
+					    .op = op,
+					    .datum_a = arg->value,
+					    .datum_b = arg->value_two,
 					};
 				}
 				r = seccomp_rule_add_array(ctx, action, nr, (unsigned)per_rule, cmps);
 			}
 		}
 		if (r < 0)
-			return log_error_errno(r, "linux.seccomp.syscalls[%zu]: cannot add a rule for '%s': %m", idx, *name);
+			return log_error_errno(r, "linux.seccomp.syscalls[%zu]: cannot add a rule for '%s': %m", idx,
+					       *name);
 		*added = true;
 	}
 	return 0;
@@ -344,7 +349,8 @@ int seccomp_compile(const struct oci_seccomp *spec, struct seccomp_prog **ret)
 	/* Every syscall, including the runtime's own last steps before execve, would wait for
 	 * an agent that does not have the listener fd yet. */
 	if (spec->default_action == OCI_SCMP_ACT_NOTIFY)
-		return log_error_errno(-EINVAL, "linux.seccomp.defaultAction: SCMP_ACT_NOTIFY cannot be the default action");
+		return log_error_errno(-EINVAL,
+				       "linux.seccomp.defaultAction: SCMP_ACT_NOTIFY cannot be the default action");
 
 	prog = calloc(1, sizeof(*prog));
 	if (!prog)
@@ -396,13 +402,15 @@ int seccomp_compile(const struct oci_seccomp *spec, struct seccomp_prog **ret)
 				prog->flags &= ~(unsigned)SECCOMP_FILTER_FLAG_TSYNC;
 		}
 	} else if (prog->flags & SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV) {
-		log_debug("linux.seccomp.flags: SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV has no effect without SCMP_ACT_NOTIFY, dropping it");
+		log_debug("linux.seccomp.flags: SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV has no effect without "
+			  "SCMP_ACT_NOTIFY, dropping it");
 		prog->flags &= ~(unsigned)SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV;
 	}
 
 	r = export_bpf(ctx, prog);
 	if (r == -E2BIG)
-		return log_error_errno(r, "linux.seccomp: the filter exceeds the kernel's %d-instruction limit", BPF_MAXINSNS);
+		return log_error_errno(r, "linux.seccomp: the filter exceeds the kernel's %d-instruction limit",
+				       BPF_MAXINSNS);
 	if (r < 0)
 		return log_error_errno(r, "linux.seccomp: cannot export the BPF program: %m");
 	*ret = TAKE_PTR(prog);
@@ -419,14 +427,15 @@ int seccomp_install(struct seccomp_prog *prog, int *ret_listener_fd)
 			*ret_listener_fd = -EBADF;
 		return 0;
 	}
-	fprog = (struct sock_fprog){ .len = prog->len, .filter = prog->insns };
+	fprog = (struct sock_fprog){.len = prog->len, .filter = prog->insns};
 	r = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, prog->flags, &fprog);
 	if (r < 0 && errno == ENOSYS && prog->flags == 0)
 		r = prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &fprog, 0, 0);
 	if (r < 0) {
 		int e = -errno;
 		if (e == -EACCES)
-			return log_error_errno(e, "linux.seccomp: cannot install the filter: %m; it needs process.noNewPrivileges or CAP_SYS_ADMIN at install time");
+			return log_error_errno(e, "linux.seccomp: cannot install the filter: %m; it needs "
+						  "process.noNewPrivileges or CAP_SYS_ADMIN at install time");
 		return log_error_errno(e, "linux.seccomp: cannot install the filter (flags 0x%x): %m", prog->flags);
 	}
 	/* The listener fd is created O_CLOEXEC by the kernel. */
@@ -477,44 +486,52 @@ static int build_process_state(const struct oci_seccomp *spec, const char *state
 	return *ret ? 0 : -ENOMEM;
 }
 
-int seccomp_send_listener(const struct oci_seccomp *spec, int listener_fd, const char *state_json)
+int seccomp_connect_listener(const struct oci_seccomp *spec)
 {
-	cleanup_close int sock = -EBADF;
-	cleanup_free char *msg = NULL;
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
 	const char *path = spec ? spec->listener_path : NULL;
-	int r;
 
 	if (!path)
 		return log_error_errno(-EINVAL, "linux.seccomp.listenerPath: not set");
-	if (listener_fd < 0)
-		return log_error_errno(-EBADF, "linux.seccomp.listenerPath '%s': no seccomp listener fd to send", path);
 	if (strlen(path) >= sizeof(sa.sun_path))
 		return log_error_errno(-ENAMETOOLONG, "linux.seccomp.listenerPath '%s': longer than %zu bytes", path,
 				       sizeof(sa.sun_path) - 1);
 	strcpy(sa.sun_path, path);
-
-	r = build_process_state(spec, state_json ?: "{}", &msg);
-	if (r < 0)
-		return log_error_errno(r, "linux.seccomp.listenerPath '%s': cannot build the container process state: %m", path);
-
-	sock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	int sock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (sock < 0)
 		return log_error_errno(-errno, "linux.seccomp.listenerPath '%s': socket: %m", path);
-	if (connect(sock, (struct sockaddr *)&sa, sizeof(sa)) < 0)
-		return log_error_errno(-errno, "linux.seccomp.listenerPath '%s': cannot connect: %m", path);
+	if (connect(sock, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		int r = -errno;
+		close(sock);
+		return log_error_errno(r, "linux.seccomp.listenerPath '%s': cannot connect: %m", path);
+	}
+	return sock;
+}
+
+int seccomp_send_listener(const struct oci_seccomp *spec, int sock, int listener_fd, const char *state_json)
+{
+	cleanup_free char *msg = NULL;
+	const char *path = spec && spec->listener_path ? spec->listener_path : "?";
+	int r;
+
+	if (listener_fd < 0)
+		return log_error_errno(-EBADF, "linux.seccomp.listenerPath '%s': no seccomp listener fd to send", path);
+	r = build_process_state(spec, state_json ?: "{}", &msg);
+	if (r < 0)
+		return log_error_errno(
+		    r, "linux.seccomp.listenerPath '%s': cannot build the container process state: %m", path);
 
 	size_t len = strlen(msg);
 	union {
 		char buf[CMSG_SPACE(sizeof(int))];
 		struct cmsghdr align;
 	} control = {};
-	struct iovec iov = { .iov_base = msg, .iov_len = len };
+	struct iovec iov = {.iov_base = msg, .iov_len = len};
 	struct msghdr mh = {
-		.msg_iov = &iov,
-		.msg_iovlen = 1,
-		.msg_control = control.buf,
-		.msg_controllen = sizeof(control.buf),
+	    .msg_iov = &iov,
+	    .msg_iovlen = 1,
+	    .msg_control = control.buf,
+	    .msg_controllen = sizeof(control.buf),
 	};
 	struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
 	cm->cmsg_level = SOL_SOCKET;
@@ -527,14 +544,16 @@ int seccomp_send_listener(const struct oci_seccomp *spec, int listener_fd, const
 		n = sendmsg(sock, &mh, MSG_NOSIGNAL);
 	while (n < 0 && errno == EINTR);
 	if (n < 0)
-		return log_error_errno(-errno, "linux.seccomp.listenerPath '%s': cannot send the listener fd: %m", path);
+		return log_error_errno(-errno, "linux.seccomp.listenerPath '%s': cannot send the listener fd: %m",
+				       path);
 	/* A stream socket may take the message in pieces; the fd went with the first. */
 	for (size_t off = (size_t)n; off < len;) {
 		n = send(sock, msg + off, len - off, MSG_NOSIGNAL);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
-			return log_error_errno(-errno, "linux.seccomp.listenerPath '%s': cannot send the state: %m", path);
+			return log_error_errno(-errno, "linux.seccomp.listenerPath '%s': cannot send the state: %m",
+					       path);
 		off += (size_t)n;
 	}
 	return 0;

@@ -14,6 +14,9 @@ int seccomp_compile(const struct oci_seccomp *spec, struct seccomp_prog **ret);
 /* Installs the filter; if the action set uses NOTIFY, *ret_listener_fd receives the
  * listener fd (else -EBADF). */
 int seccomp_install(struct seccomp_prog *prog, int *ret_listener_fd);
-/* Send the listener fd with the container state JSON to listenerPath (SCM_RIGHTS). */
-int seccomp_send_listener(const struct oci_seccomp *spec, int listener_fd, const char *state_json);
+/* Connect to listenerPath (a host path: done by the runtime before pivot_root). Returns the
+ * socket fd. */
+int seccomp_connect_listener(const struct oci_seccomp *spec);
+/* Send the listener fd with the container process state JSON over sock (SCM_RIGHTS). */
+int seccomp_send_listener(const struct oci_seccomp *spec, int sock, int listener_fd, const char *state_json);
 void seccomp_prog_free(struct seccomp_prog *prog);

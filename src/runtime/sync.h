@@ -12,6 +12,7 @@ enum sync_type {
 	SYNC_USERMAP,       /* child: "write my uid/gid maps"; value = pid (as sent) */
 	SYNC_USERMAP_DONE,  /* parent: maps written */
 	SYNC_PID,           /* child: the init pid, in SCM_CREDENTIALS */
+	SYNC_CGROUP_DONE,   /* parent: the init is in its cgroup (now unshare the cgroup ns) */
 	SYNC_HOOKS,         /* child: mounts done, run prestart/createRuntime */
 	SYNC_HOOKS_DONE,    /* parent: hooks ran */
 	SYNC_CREATED,       /* child: ready, waiting for start */

@@ -2,6 +2,8 @@
 #include "terminal.h"
 
 #include <errno.h>
+#include <poll.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +16,7 @@
 #include <unistd.h>
 
 #include "lib/cleanup.h"
+#include "lib/fs.h"
 #include "lib/log.h"
 
 #ifndef TIOCGPTPEER
@@ -115,5 +118,77 @@ int terminal_setup(int console_sock, const struct oci_console_size *size, bool m
 	for (int i = 0; i < 3; i++)
 		if (dup2(slave, i) < 0)
 			return log_error_errno(-errno, "dup2 of the pty failed: %m");
+	return 0;
+}
+
+static void copy_winsize(int from, int to)
+{
+	struct winsize ws;
+	if (ioctl(from, TIOCGWINSZ, &ws) == 0)
+		ioctl(to, TIOCSWINSZ, &ws);
+}
+
+static volatile sig_atomic_t winch_pending;
+static void on_winch(int sig)
+{
+	winch_pending = 1;
+}
+
+/* Copy what is readable from in to out; returns false on EOF/error. */
+static bool pump(int in, int out)
+{
+	char buf[8192];
+	ssize_t n = read(in, buf, sizeof(buf));
+	if (n <= 0)
+		return n < 0 && (errno == EINTR || errno == EAGAIN);
+	return fs_write_all(out, buf, (size_t)n) >= 0;
+}
+
+int terminal_proxy(int master, int pidfd)
+{
+	struct termios saved, raw;
+	bool is_tty = isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &saved) == 0;
+	struct sigaction sa = { .sa_handler = on_winch };
+	bool in_open = true;
+
+	if (is_tty) {
+		raw = saved;
+		cfmakeraw(&raw);
+		tcsetattr(STDIN_FILENO, TCSANOW, &raw);
+		copy_winsize(STDIN_FILENO, master);
+		sigaction(SIGWINCH, &sa, NULL);
+	}
+	for (;;) {
+		struct pollfd p[3] = { { .fd = master, .events = POLLIN },
+				       { .fd = pidfd, .events = POLLIN },
+				       { .fd = in_open ? STDIN_FILENO : -1, .events = POLLIN } };
+		if (winch_pending) {
+			winch_pending = 0;
+			copy_winsize(STDIN_FILENO, master);
+		}
+		if (poll(p, 3, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		if (p[0].revents & POLLIN) {
+			if (!pump(master, STDOUT_FILENO))
+				break;
+		} else if (p[0].revents & (POLLHUP | POLLERR)) {
+			break;
+		}
+		if (p[2].revents & (POLLIN | POLLHUP))
+			in_open = pump(STDIN_FILENO, master);
+		if (p[1].revents & POLLIN) {
+			/* Drain what the process left in the pty, without blocking. */
+			int fl = fcntl(master, F_GETFL);
+			fcntl(master, F_SETFL, fl | O_NONBLOCK);
+			while (pump(master, STDOUT_FILENO))
+				;
+			break;
+		}
+	}
+	if (is_tty)
+		tcsetattr(STDIN_FILENO, TCSANOW, &saved);
 	return 0;
 }

@@ -53,8 +53,8 @@ TEST(last_cap_matches_proc)
 
 TEST(mask_from_strv)
 {
-	char *names[] = { "CAP_CHOWN", "CAP_KILL", "CAP_NET_BIND_SERVICE", "CAP_KILL", NULL };
-	char *bad_names[] = { "CAP_CHOWN", "CAP_FOO", NULL };
+	char *names[] = {"CAP_CHOWN", "CAP_KILL", "CAP_NET_BIND_SERVICE", "CAP_KILL", NULL};
+	char *bad_names[] = {"CAP_CHOWN", "CAP_FOO", NULL};
 	uint64_t m = 0xdead;
 	const char *bad = NULL;
 
@@ -68,7 +68,7 @@ TEST(mask_from_strv)
 	CHECK(caps_mask_from_strv(bad_names, &m, &bad) == -EINVAL);
 	CHECK_STREQ(bad, "CAP_FOO");
 	CHECK(bad == bad_names[1]); /* points into names */
-	CHECK(m == 0xdead);         /* untouched on failure */
+	CHECK(m == 0xdead);	    /* untouched on failure */
 }
 
 TEST(mask_of_every_known_cap)
@@ -89,19 +89,19 @@ TEST(mask_of_every_known_cap)
 
 TEST(validate_names_the_set_and_the_cap)
 {
-	char *ok[] = { "CAP_KILL", NULL };
-	char *bad[] = { "CAP_KILL", "CAP_FOO", NULL };
-	struct oci_capabilities c = { .bounding = ok, .effective = bad, .permitted = ok };
+	char *ok[] = {"CAP_KILL", NULL};
+	char *bad[] = {"CAP_KILL", "CAP_FOO", NULL};
+	struct oci_capabilities c = {.bounding = ok, .effective = bad, .permitted = ok};
 
 	log_set_capture(true);
 	CHECK(caps_validate(&c) == -EINVAL);
 	CHECK_STREQ(log_captured(), "process.capabilities.effective: unknown capability 'CAP_FOO'");
 
-	c = (struct oci_capabilities){ .bounding = ok, .ambient = bad };
+	c = (struct oci_capabilities){.bounding = ok, .ambient = bad};
 	CHECK(caps_validate(&c) == -EINVAL);
 	CHECK_STREQ(log_captured(), "process.capabilities.ambient: unknown capability 'CAP_FOO'");
 
-	c = (struct oci_capabilities){ .bounding = ok, .effective = ok, .permitted = ok };
+	c = (struct oci_capabilities){.bounding = ok, .effective = ok, .permitted = ok};
 	CHECK(caps_validate(&c) == 0);
 	CHECK(caps_validate(&(struct oci_capabilities){}) == 0);
 	log_set_capture(false);
@@ -109,19 +109,19 @@ TEST(validate_names_the_set_and_the_cap)
 
 TEST(validate_kernel_rules)
 {
-	char *kill[] = { "CAP_KILL", NULL };
-	char *none[] = { NULL };
-	struct oci_capabilities c = { .effective = kill, .permitted = none };
+	char *kill[] = {"CAP_KILL", NULL};
+	char *none[] = {NULL};
+	struct oci_capabilities c = {.effective = kill, .permitted = none};
 
 	log_set_capture(true);
 	CHECK(caps_validate(&c) == -EINVAL);
 	CHECK_STREQ(log_captured(), "process.capabilities.effective: CAP_KILL must also be in permitted");
 
-	c = (struct oci_capabilities){ .permitted = kill, .ambient = kill };
+	c = (struct oci_capabilities){.permitted = kill, .ambient = kill};
 	CHECK(caps_validate(&c) == -EINVAL);
 	CHECK_STREQ(log_captured(), "process.capabilities.ambient: CAP_KILL must also be in inheritable and permitted");
 
-	c = (struct oci_capabilities){ .permitted = kill, .inheritable = kill, .ambient = kill };
+	c = (struct oci_capabilities){.permitted = kill, .inheritable = kill, .ambient = kill};
 	CHECK(caps_validate(&c) == 0);
 	log_set_capture(false);
 }
@@ -158,12 +158,16 @@ static int in_child(int (*fn)(void))
 
 static int child_apply_sets(void)
 {
-	char *bnd[] = { "CAP_KILL", "CAP_NET_BIND_SERVICE", "CAP_SETPCAP", NULL };
-	char *prm[] = { "CAP_KILL", "CAP_NET_BIND_SERVICE", NULL };
-	char *eff[] = { "CAP_KILL", NULL };
-	char *amb[] = { "CAP_NET_BIND_SERVICE", NULL };
+	char *bnd[] = {"CAP_KILL", "CAP_NET_BIND_SERVICE", "CAP_SETPCAP", NULL};
+	char *prm[] = {"CAP_KILL", "CAP_NET_BIND_SERVICE", NULL};
+	char *eff[] = {"CAP_KILL", NULL};
+	char *amb[] = {"CAP_NET_BIND_SERVICE", NULL};
 	struct oci_capabilities c = {
-		.bounding = bnd, .effective = eff, .permitted = prm, .inheritable = amb, .ambient = amb,
+	    .bounding = bnd,
+	    .effective = eff,
+	    .permitted = prm,
+	    .inheritable = amb,
+	    .ambient = amb,
 	};
 	if (caps_drop_bounding(&c) < 0)
 		return 10;
@@ -196,8 +200,8 @@ TEST(apply_sets_in_child)
 
 static int child_ambient_needs_inheritable(void)
 {
-	char *kill[] = { "CAP_KILL", NULL };
-	struct oci_capabilities c = { .effective = kill, .permitted = kill, .ambient = kill };
+	char *kill[] = {"CAP_KILL", NULL};
+	struct oci_capabilities c = {.effective = kill, .permitted = kill, .ambient = kill};
 	log_set_capture(true);
 	if (caps_apply(&c) != -EINVAL)
 		return 1;
@@ -213,9 +217,9 @@ TEST(ambient_not_inheritable_is_an_error)
 
 static int child_cannot_grant_unheld(void)
 {
-	char *sysadm[] = { "CAP_SYS_ADMIN", NULL };
+	char *sysadm[] = {"CAP_SYS_ADMIN", NULL};
 	struct oci_capabilities drop = {};
-	struct oci_capabilities grant = { .effective = sysadm, .permitted = sysadm };
+	struct oci_capabilities grant = {.effective = sysadm, .permitted = sysadm};
 	if (caps_apply(&drop) < 0)
 		return 1;
 	log_set_capture(true);

@@ -88,5 +88,5 @@ int verb_create(int argc, char **argv)
 	int r = cli_parse_create(argc, argv, &o, false, NULL, NULL);
 	if (r != 0)
 		return r;
-	return cli_exit(container_create(&o, NULL));
+	return cli_exit(container_create(&o, NULL, NULL));
 }

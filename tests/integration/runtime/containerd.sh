@@ -11,7 +11,15 @@
 set -u
 top=$(cd "$(dirname "$0")/../../.." && pwd)
 RUNTIME=${RUNTIME:-$top/build/kakuri-runtime}
-TIMEOUT=${KK_TIMEOUT:-60}
+# The shim runs it from another directory: make the path absolute.
+case $RUNTIME in
+/*) ;;
+*/*) RUNTIME=$PWD/$RUNTIME ;;
+*) RUNTIME=$(command -v "$RUNTIME" || echo "$RUNTIME") ;;
+esac
+# Seconds one ctr/podman command may take: a hanging runtime must not eat run.sh's
+# per-file budget (KK_FILE_TIMEOUT, 300 s) on its own.
+TIMEOUT=${KK_ENGINE_TIMEOUT:-20}
 image=docker.io/library/kakuri-busybox:latest
 
 n=0
@@ -47,7 +55,7 @@ command -v containerd-shim-runc-v2 >/dev/null 2>&1 ||
 	skip_all "containerd-shim-runc-v2 is not installed"
 
 # Short paths: the gRPC socket path must fit in sun_path (108 bytes).
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/kk-ctd.XXXXXX")
+tmp=$(mktemp -d "${KK_TMP:-${TMPDIR:-/tmp}}/kk-ctd.XXXXXX")
 ns=kakuri-test-$$
 sock=$tmp/ctd.sock
 runc_root=$tmp/runc
@@ -77,7 +85,7 @@ cleanup() {
 	fi
 	# Shims are re-parented away from containerd; only ours carry our socket address.
 	for p in /proc/[0-9]*; do
-		case $(tr '\0' ' ' <"$p/cmdline" 2>/dev/null) in
+		case $(tr '\0' ' ' 2>/dev/null <"$p/cmdline") in
 		*containerd-shim*"$sock"*) kill -KILL "${p#/proc/}" 2>/dev/null ;;
 		esac
 	done
@@ -177,6 +185,8 @@ if [ $rc = 7 ]; then ok "ctr run --rm propagates exit status 7 from sh -c 'exit 
 	diag "$tmp/out"
 fi
 
+# The container's shell, not ours, must do the arithmetic.
+# shellcheck disable=SC2016
 out=$(ctr_ run --rm "$@" "$image" kk-echo sh -c 'echo hello-$((6 * 7))' 2>&1)
 if [ "$out" = hello-42 ]; then ok "ctr run --rm passes the container's stdout through the shim"; else
 	not_ok "ctr run --rm passes the container's stdout through the shim"

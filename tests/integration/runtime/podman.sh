@@ -15,6 +15,12 @@
 set -u
 top=$(cd "$(dirname "$0")/../../.." && pwd)
 RUNTIME=${RUNTIME:-$top/build/kakuri-runtime}
+# conmon runs it from another directory: make the path absolute.
+case $RUNTIME in
+/*) ;;
+*/*) RUNTIME=$PWD/$RUNTIME ;;
+*) RUNTIME=$(command -v "$RUNTIME" || echo "$RUNTIME") ;;
+esac
 export RUNTIME
 
 # Mounts podman makes (container rootfs, the /var/lib overlay) then die with the namespace.
@@ -23,7 +29,9 @@ if [ -z "${KK_PODMAN_NS:-}" ] && command -v unshare >/dev/null 2>&1 &&
 	KK_PODMAN_NS=1 exec unshare -m --propagation private /bin/sh "$0" "$@"
 fi
 
-TIMEOUT=${KK_TIMEOUT:-60}
+# Seconds one ctr/podman command may take: a hanging runtime must not eat run.sh's
+# per-file budget (KK_FILE_TIMEOUT, 300 s) on its own.
+TIMEOUT=${KK_ENGINE_TIMEOUT:-20}
 image=docker.io/library/kakuri-busybox:latest
 
 n=0
@@ -53,14 +61,14 @@ skip_all() {
 command -v podman >/dev/null 2>&1 || skip_all "podman is not installed"
 command -v conmon >/dev/null 2>&1 || skip_all "conmon is not installed"
 
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/kk-podman.XXXXXX")
+tmp=$(mktemp -d "${KK_TMP:-${TMPDIR:-/tmp}}/kk-podman.XXXXXX")
 cgparent=/kakuri-podman-$$
 masked=""
 driver=
 
 our_pids() {
 	for p in /proc/[0-9]*; do
-		case $(tr '\0' ' ' <"$p/cmdline" 2>/dev/null) in
+		case $(tr '\0' ' ' 2>/dev/null <"$p/cmdline") in
 		*conmon*"$tmp"* | *podman*"$tmp"*) echo "${p#/proc/}" ;;
 		esac
 	done
@@ -151,7 +159,6 @@ pm() {
 		--runtime-flag "root=$tmp/rt" "$@"
 }
 
-
 # overlay unless this filesystem cannot host it; probed in a scratch store without
 # $RUNTIME, since a store remembers its first driver and $RUNTIME may be broken.
 driver=${PODMAN_STORAGE_DRIVER:-overlay}
@@ -186,6 +193,8 @@ if [ $rc = 4 ]; then ok "podman run --rm propagates exit status 4 from sh -c 'ex
 	diag "$tmp/out"
 fi
 
+# The container's shell, not ours, must do the arithmetic.
+# shellcheck disable=SC2016
 out=$(pm run --rm "$@" "$image" sh -c 'echo hello-$((6 * 7))' 2>&1)
 if [ "$out" = hello-42 ]; then ok "podman run --rm passes the container's stdout through conmon"; else
 	not_ok "podman run --rm passes the container's stdout through conmon"
