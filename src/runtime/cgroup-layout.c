@@ -325,7 +325,6 @@ int cgroup_layout_detect(struct cgroup_layout *ret)
 		    minor(st.st_dev) == l.h[i].minor)
 			continue;
 		log_debug("cgroup: ignoring %s: not the mount listed in mountinfo", l.h[i].mountpoint);
-		cleanup_layout_drop:
 		hierarchy_done(&l.h[i]);
 		memmove(&l.h[i], &l.h[i + 1], (l.n - i - 1) * sizeof(l.h[0]));
 		l.n--;
@@ -339,8 +338,6 @@ int cgroup_layout_detect(struct cgroup_layout *ret)
 		else if (l.v2 > (int)i)
 			l.v2--;
 		i--;
-		continue;
-		goto cleanup_layout_drop; /* unreachable: keeps the label used */
 	}
 	size_t n_v1 = 0;
 	for (size_t i = 0; i < l.n; i++)

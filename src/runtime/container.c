@@ -441,9 +441,8 @@ int container_start(const char *root, const char *id)
 	r = container_load_spec(root, id, &spec);
 	if (r >= 0 && spec->hooks.n[OCI_HOOK_POSTSTART] > 0) {
 		cleanup_free char *sj = state_to_json(st, STATUS_RUNNING);
-		/* poststart failures are logged but do not stop the container (runtime.md). */
-		if (hooks_run(spec, OCI_HOOK_POSTSTART, sj) < 0)
-			log_warn("poststart hook failed for container '%s'", id);
+		/* poststart failures are logged (by hooks_run) but do not fail start (runtime.md). */
+		(void)hooks_run(spec, OCI_HOOK_POSTSTART, sj);
 	}
 	r = 0;
 out:
@@ -609,8 +608,7 @@ int container_delete(const char *root, const char *id, bool force)
 	}
 	if (container_load_spec(root, id, &spec) >= 0 && spec->hooks.n[OCI_HOOK_POSTSTOP] > 0) {
 		cleanup_free char *sj = state_to_json(st, STATUS_STOPPED);
-		if (hooks_run(spec, OCI_HOOK_POSTSTOP, sj) < 0)
-			log_warn("poststop hook failed for container '%s'", id);
+		(void)hooks_run(spec, OCI_HOOK_POSTSTOP, sj); /* failures logged, not fatal */
 	}
 	r = state_remove(root, id);
 out:

@@ -20,6 +20,7 @@
 #include "lib/log.h"
 #include "lib/path.h"
 #include "lib/procfs.h"
+#include "runtime/copyup.h"
 #include "runtime/mount-cgroup.h"
 
 #ifndef ST_NOSYMFOLLOW
@@ -611,6 +612,30 @@ static int bind_host_fallback(struct mnt *c, int rootfd, int dstfd, const char *
 	return mount_finish(fd, &fo, true, c->prefix);
 }
 
+/* devpts rejects gid=N (EINVAL) when N is not mapped in our user namespace, and the
+ * default config.json asks for gid=5 (tty): like runc, retry without it. */
+static bool retry_devpts(struct mnt *c, const char *source, const char *path, unsigned long flags)
+{
+	cleanup_free char *data = NULL;
+
+	if (!c->o.data || (strncmp(c->o.data, "gid=", 4) != 0 && !strstr(c->o.data, ",gid=")))
+		return false;
+	for (const char *p = c->o.data; *p;) {
+		const char *end = strchrnul(p, ',');
+		if (strncmp(p, "gid=", 4) != 0) {
+			cleanup_free char *one = strndup(p, (size_t)(end - p));
+			if (!one || append_data(&data, one) < 0)
+				return false;
+		}
+		p = *end ? end + 1 : end;
+	}
+	if (mount(source, path, "devpts", flags, data) < 0)
+		return false;
+	log_debug("%s: devpts refused gid= (not mapped in the user namespace), mounted without it",
+		  c->prefix);
+	return true;
+}
+
 static int do_fs(struct mnt *c, int rootfd)
 {
 	const char *type = c->type;
@@ -622,8 +647,8 @@ static int do_fs(struct mnt *c, int rootfd)
 
 	if (c->o.idmap)
 		return mnt_error(c, -EINVAL, "idmap/ridmap is only supported for bind mounts");
-	if (c->o.tmpcopyup)
-		return mnt_error(c, -EOPNOTSUPP, "the tmpcopyup option is not supported yet");
+	if (c->o.tmpcopyup && !STREQ(type, "tmpfs"))
+		return mnt_error(c, -EINVAL, "the tmpcopyup option is only valid for tmpfs mounts");
 	dstfd = special ? open_real_dir(c, rootfd) : path_mkdir_p_in_root(rootfd, c->dest, 0755);
 	if (dstfd == -ENOTDIR && special)
 		return -ENOTDIR; /* logged */
@@ -633,6 +658,8 @@ static int do_fs(struct mnt *c, int rootfd)
 	path_proc_fd(dstfd, path);
 	if (mount(source, path, type, flags, c->o.data) < 0) {
 		int r = -errno;
+		if (r == -EINVAL && c->in_userns && STREQ(type, "devpts") && retry_devpts(c, source, path, flags))
+			goto mounted;
 		if ((r == -EPERM || r == -EACCES) && c->in_userns) {
 			if (STREQ(type, "sysfs")) {
 				log_debug("%s: sysfs refused in the user namespace (no own network "
@@ -650,9 +677,20 @@ static int do_fs(struct mnt *c, int rootfd)
 		}
 		return mnt_error(c, r, "mount '%s' failed: %m", source);
 	}
+mounted:
+	if (flags & MS_REMOUNT)
+		/* A remount changes the mount already there: nothing new to re-open. */
+		return mount_finish(dstfd, &c->o, false, c->prefix);
 	fd = mount_reopen_mounted(rootfd, c->dest, dstfd);
 	if (fd < 0)
 		return mnt_error(c, fd, "re-opening the destination after mounting failed: %m");
+	if (c->o.tmpcopyup) {
+		/* dstfd still refers to the image's directory under the new tmpfs. */
+		int r = copyup_tree(dstfd, fd);
+		if (r < 0)
+			return mnt_error(c, r, "tmpcopyup: copying the image's content into the tmpfs "
+				       "failed: %m");
+	}
 	return mount_finish(fd, &c->o, false, c->prefix);
 }
 

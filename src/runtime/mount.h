@@ -82,6 +82,7 @@ enum {
  * - binds: mount, then MS_REMOUNT|MS_BIND for ro/nosuid/… keeping the source's locked
  *   flags; idmap/ridmap via open_tree + mount_setattr(MOUNT_ATTR_IDMAP) + move_mount;
  * - then propagation options, then the recursive attributes (mount_setattr AT_RECURSIVE);
+ * - tmpfs with tmpcopyup starts with a copy of the covered directory (copyup.h);
  * - "cgroup"/"cgroup2": see mount-cgroup.h; "sysfs" and "mqueue" that the kernel refuses in
  *   a user namespace (no owned netns/ipcns) fall back to an rbind of the host's /sys or
  *   /dev/mqueue with the requested flags, as runc does rootless.
