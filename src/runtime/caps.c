@@ -209,11 +209,13 @@ static int masks_check_consistent(const struct caps_masks *m)
 	if (bad)
 		return log_error_errno(-EINVAL, "process.capabilities.effective: %s must also be in permitted",
 				       first_cap_name(bad));
+	/* The kernel raises an ambient cap only if it is permitted and inheritable. Configs in
+	 * the wild (older runc/Docker specs) list ambient caps alone; like runc we warn and do
+	 * not raise them, rather than refuse the container. */
 	bad = m->ambient & ~(m->permitted & m->inheritable);
 	if (bad)
-		return log_error_errno(-EINVAL,
-				       "process.capabilities.ambient: %s must also be in inheritable and permitted",
-				       first_cap_name(bad));
+		log_warn("process.capabilities.ambient: %s is not also in inheritable and permitted: not raised",
+			 first_cap_name(bad));
 	return 0;
 }
 
@@ -333,9 +335,7 @@ int caps_apply(const struct oci_capabilities *caps)
 		if (!(m.ambient & bit))
 			continue;
 		if (!(m.permitted & bit) || !(m.inheritable & bit))
-			return log_error_errno(
-			    -EPERM, "process.capabilities.ambient: %s must also be in inheritable and permitted",
-			    caps_to_name(c) ?: "?");
+			continue; /* warned about by caps_validate() */
 		if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, (unsigned long)c, 0, 0) < 0) {
 			r = -errno;
 			if (r == -EPERM)

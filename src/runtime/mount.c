@@ -419,10 +419,11 @@ int mount_finish(int fd, const struct mount_options *o, bool is_bind, const char
 	return 0;
 }
 
-/* A user namespace carrying the mount's uid/gid mappings, for MOUNT_ATTR_IDMAP. The mapping
- * lines are written like a container's ("containerID hostID size": hostID is the id on the
- * source filesystem, containerID what the mount shows). Without mappings (runtime-spec 1.2
- * allows that) the container's own user namespace is used. */
+/* A user namespace carrying the mount's uid/gid mappings, for MOUNT_ATTR_IDMAP. The lines
+ * are written as given, "containerID hostID size", like runc: a file owned by containerID
+ * on the source filesystem shows up as hostID in the mount (so a mapping equal to the
+ * container's own makes volume files owned by 0 belong to the container's root). Without
+ * mappings (allowed since runtime-spec 1.2) the container's user namespace is used. */
 static int idmap_userns(const struct mnt *c)
 {
 	const struct oci_mount *m = c->m;
@@ -465,11 +466,15 @@ static int idmap_userns(const struct mnt *c)
 	for (int k = 0; k < 2 && r >= 0; k++) {
 		const struct oci_id_mapping *map = k == 0 ? m->uid_mappings : m->gid_mappings;
 		size_t n = k == 0 ? m->n_uid_mappings : m->n_gid_mappings;
-		char buf[4096];
+		char buf[16384]; /* the kernel takes at most 340 lines */
 		size_t len = 0;
 		for (size_t i = 0; i < n && len < sizeof(buf); i++)
 			len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%u %u %u\n",
 						map[i].container_id, map[i].host_id, map[i].size);
+		if (len >= sizeof(buf)) {
+			r = mnt_error(c, -E2BIG, "idmap: too many mappings");
+			break;
+		}
 		snprintf(path, sizeof(path), "%d/%s", (int)pid, k == 0 ? "uid_map" : "gid_map");
 		int fd = procfs_open_at(procfd, path, O_WRONLY);
 		if (fd < 0 || write(fd, buf, len) != (ssize_t)len)
