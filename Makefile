@@ -19,6 +19,11 @@ CC ?= gcc
 PKGS := libseccomp json-c
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lseccomp -ljson-c)
+# The engine (kakuri) also needs these; kakuri-runtime never links them, so its start-up
+# stays free of libcurl & co.
+ENGINE_PKGS := libcurl zlib libzstd
+ENGINE_CFLAGS := $(shell pkg-config --cflags $(ENGINE_PKGS) 2>/dev/null)
+ENGINE_LIBS := $(shell pkg-config --libs $(ENGINE_PKGS) 2>/dev/null || echo -lcurl -lz -lzstd)
 WARN := -Wall -Wextra -Wshadow -Wmissing-prototypes -Wstrict-prototypes -Wformat=2 -Wvla \
 	-Wno-unused-parameter -Wno-missing-field-initializers
 ifeq ($(CI),true)
@@ -26,22 +31,27 @@ WARN += -Werror
 endif
 CFLAGS ?= $(OPT)
 ALL_CFLAGS := -std=gnu11 -D_GNU_SOURCE $(WARN) -fstack-protector-strong -D_FORTIFY_SOURCE=3 \
-	-fPIE $(SANFLAGS) -Isrc $(PKG_CFLAGS) -DKAKURI_VERSION='"$(VERSION)"' \
+	-fPIE $(SANFLAGS) -Isrc $(PKG_CFLAGS) $(ENGINE_CFLAGS) -DKAKURI_VERSION='"$(VERSION)"' \
 	-DKAKURI_COMMIT='"$(COMMIT)"' -DKAKURI_DATADIR='"$(PREFIX)/share/kakuri"' -MMD -MP $(CFLAGS)
-LDFLAGS_ALL := -pie -Wl,-z,relro,-z,now $(SANFLAGS) $(LDFLAGS)
+LDFLAGS_ALL := -pie -Wl,-z,relro,-z,now -Wl,--as-needed $(SANFLAGS) $(LDFLAGS)
 
 LIB_SRC := $(sort $(wildcard src/lib/*.c src/oci/*.c src/runtime/*.c))
 RT_CLI_SRC := $(sort $(wildcard src/cli/runtime/*.c))
+ENGINE_SRC := $(sort $(wildcard src/engine/*.c src/engine/*/*.c))
+ENGINE_CLI_SRC := $(sort $(wildcard src/cli/engine/*.c))
 UNIT_SRC := $(sort $(wildcard tests/unit/test-*.c))
 HELPER_SRC := $(sort $(wildcard tests/helpers/*.c))
 
 LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o)
 RT_CLI_OBJ := $(RT_CLI_SRC:%.c=$(B)/%.o)
+ENGINE_OBJ := $(ENGINE_SRC:%.c=$(B)/%.o)
+ENGINE_CLI_OBJ := $(ENGINE_CLI_SRC:%.c=$(B)/%.o)
+BINS := $(B)/kakuri-runtime $(if $(ENGINE_CLI_SRC),$(B)/kakuri)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 HELPER_BIN := $(HELPER_SRC:tests/helpers/%.c=$(B)/helpers/%)
 
 .PHONY: all clean install test unit san check-format
-all: $(B)/kakuri-runtime $(UNIT_BIN) $(HELPER_BIN)
+all: $(BINS) $(UNIT_BIN) $(HELPER_BIN)
 
 $(B)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -54,9 +64,19 @@ $(B)/libkakuri.a: $(LIB_OBJ)
 $(B)/kakuri-runtime: $(RT_CLI_OBJ) $(B)/libkakuri.a
 	$(CC) $(LDFLAGS_ALL) -o $@ $(RT_CLI_OBJ) $(B)/libkakuri.a $(PKG_LIBS)
 
-$(B)/tests/%: tests/unit/%.c tests/unit/tap.h $(B)/libkakuri.a
-	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -Itests/unit $(LDFLAGS_ALL) -o $@ $< $(B)/libkakuri.a $(PKG_LIBS)
+$(B)/libkakuri-engine.a: $(ENGINE_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(B)/kakuri: $(ENGINE_CLI_OBJ) $(B)/libkakuri-engine.a $(B)/libkakuri.a
+	$(CC) $(LDFLAGS_ALL) -o $@ $(ENGINE_CLI_OBJ) $(B)/libkakuri-engine.a $(B)/libkakuri.a $(ENGINE_LIBS) $(PKG_LIBS)
+
+# Unit-test binaries live alone in $(B)/tests (run.sh runs every file there); their
+# dependency files go to $(B)/deps.
+$(B)/tests/%: tests/unit/%.c tests/unit/tap.h $(B)/libkakuri-engine.a $(B)/libkakuri.a
+	@mkdir -p $(dir $@) $(B)/deps
+	$(CC) $(ALL_CFLAGS) -MF $(B)/deps/$*.d -Itests/unit $(LDFLAGS_ALL) -o $@ $< $(B)/libkakuri-engine.a \
+		$(B)/libkakuri.a $(ENGINE_LIBS) $(PKG_LIBS)
 
 # Static test programs that run inside containers (no libc from the image needed).
 $(B)/helpers/%: tests/helpers/%.c
@@ -66,9 +86,9 @@ $(B)/helpers/%: tests/helpers/%.c
 unit: $(UNIT_BIN)
 	@for t in $(UNIT_BIN); do $$t || exit 1; done
 
-install: $(B)/kakuri-runtime
+install: $(BINS)
 	install -d $(DESTDIR)$(PREFIX)/bin
-	install -m 0755 $(B)/kakuri-runtime $(DESTDIR)$(PREFIX)/bin/kakuri-runtime
+	install -m 0755 $(BINS) $(DESTDIR)$(PREFIX)/bin/
 
 test:
 	tests/run.sh
@@ -76,4 +96,4 @@ test:
 clean:
 	rm -rf build
 
--include $(LIB_OBJ:.o=.d) $(RT_CLI_OBJ:.o=.d)
+-include $(LIB_OBJ:.o=.d) $(RT_CLI_OBJ:.o=.d) $(ENGINE_OBJ:.o=.d) $(ENGINE_CLI_OBJ:.o=.d) $(wildcard $(B)/deps/*.d)

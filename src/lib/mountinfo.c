@@ -19,9 +19,8 @@ static char *unescape(const char *s, size_t n)
 	if (!out)
 		return NULL;
 	for (size_t i = 0; i < n; i++) {
-		if (s[i] == '\\' && i + 3 < n &&
-		    s[i + 1] >= '0' && s[i + 1] <= '3' && s[i + 2] >= '0' && s[i + 2] <= '7' &&
-		    s[i + 3] >= '0' && s[i + 3] <= '7') {
+		if (s[i] == '\\' && i + 3 < n && s[i + 1] >= '0' && s[i + 1] <= '3' && s[i + 2] >= '0' &&
+		    s[i + 2] <= '7' && s[i + 3] >= '0' && s[i + 3] <= '7') {
 			out[o++] = (char)((s[i + 1] - '0') * 64 + (s[i + 2] - '0') * 8 + (s[i + 3] - '0'));
 			i += 3;
 		} else {
@@ -95,15 +94,14 @@ static int parse_line(const char *line, size_t len, struct mountinfo_entry *e)
 	e->fstype = unescape(f[sep + 1], fl[sep + 1]);
 	e->source = unescape(f[sep + 2], fl[sep + 2]);
 	e->super_options = strndup(f[sep + 3], fl[sep + 3]);
-	if (!e->root || !e->mountpoint || !e->options || !e->optional || !e->fstype || !e->source ||
-	    !e->super_options)
+	if (!e->root || !e->mountpoint || !e->options || !e->optional || !e->fstype || !e->source || !e->super_options)
 		return -ENOMEM;
 	return 0;
 }
 
 int mountinfo_parse(const char *text, struct mountinfo *ret)
 {
-	struct mountinfo mi = { 0 };
+	struct mountinfo mi = {0};
 	size_t cap = 0;
 
 	for (const char *p = text; *p;) {

@@ -11,10 +11,10 @@
 struct mountinfo_entry {
 	int id, parent_id;
 	unsigned major, minor;
-	char *root;          /* path of the mount's root within its filesystem */
-	char *mountpoint;    /* relative to the reader's root */
-	char *options;       /* per-mount options: "rw,nosuid,relatime" */
-	char *optional;      /* optional fields joined by ' ': "shared:1 master:2", or "" */
+	char *root;	  /* path of the mount's root within its filesystem */
+	char *mountpoint; /* relative to the reader's root */
+	char *options;	  /* per-mount options: "rw,nosuid,relatime" */
+	char *optional;	  /* optional fields joined by ' ': "shared:1 master:2", or "" */
 	char *fstype;
 	char *source;
 	char *super_options; /* per-superblock options */

@@ -22,9 +22,9 @@
 static int openat2_retry(int dirfd, const char *path, int flags, mode_t mode, uint64_t resolve)
 {
 	struct open_how how = {
-		.flags = (uint64_t)(unsigned)(flags | O_CLOEXEC),
-		.mode = (flags & (O_CREAT | __O_TMPFILE)) ? mode : 0,
-		.resolve = resolve,
+	    .flags = (uint64_t)(unsigned)(flags | O_CLOEXEC),
+	    .mode = (flags & (O_CREAT | __O_TMPFILE)) ? mode : 0,
+	    .resolve = resolve,
 	};
 
 	if (!path || !*path)
@@ -50,15 +50,15 @@ int path_open_in_root(int rootfd, const char *path, int flags, mode_t mode)
  * exactly that entry (a symlink swapped in meanwhile gives -ELOOP). */
 static int open_created(int parentfd, const char *name, int flags)
 {
-	return openat2_retry(parentfd, name, flags | O_NOFOLLOW,
-			     0, RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS);
+	return openat2_retry(parentfd, name, flags | O_NOFOLLOW, 0,
+			     RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS);
 }
 
 /* name in parentfd is a dangling symlink (it exists for mkdirat but not for an in-root
  * open): build the path we must create instead, target + rest, where a relative target is
  * relative to the parent's in-root path parent_prefix[0..parent_len). *ret caller frees. */
-static int redirect_dangling(int parentfd, const char *name, const char *parent_prefix,
-			     size_t parent_len, const char *rest, char **ret)
+static int redirect_dangling(int parentfd, const char *name, const char *parent_prefix, size_t parent_len,
+			     const char *rest, char **ret)
 {
 	char target[PATH_MAX];
 	ssize_t n = readlinkat(parentfd, name, target, sizeof(target) - 1);
@@ -152,8 +152,7 @@ int path_mkdir_p_in_root(int rootfd, const char *path, mode_t mode)
 }
 
 /* Split path into the parent part [0..*ret_parent_len) and the last component. */
-static int split_last(const char *path, size_t *ret_parent_len, const char **ret_name,
-		      size_t *ret_name_len)
+static int split_last(const char *path, size_t *ret_parent_len, const char **ret_name, size_t *ret_name_len)
 {
 	size_t len = strlen(path), start;
 
@@ -173,8 +172,8 @@ static int split_last(const char *path, size_t *ret_parent_len, const char **ret
 	return 0;
 }
 
-int path_open_parent_in_root(int rootfd, const char *path, bool create, mode_t mode,
-			     const char **ret_name, size_t *ret_name_len)
+int path_open_parent_in_root(int rootfd, const char *path, bool create, mode_t mode, const char **ret_name,
+			     size_t *ret_name_len)
 {
 	cleanup_free char *parent = NULL;
 	size_t parent_len, name_len;

@@ -43,8 +43,8 @@ int path_mkfile_in_root(int rootfd, const char *path, mode_t mode);
  * true, and store a pointer to the last component of path in *ret_name (points into path,
  * trailing slashes excluded: use ret_name_len). Returns an O_PATH|O_DIRECTORY fd.
  * -EINVAL if the last component is empty, "." or ".." (nothing to create there). */
-int path_open_parent_in_root(int rootfd, const char *path, bool create, mode_t mode,
-			     const char **ret_name, size_t *ret_name_len);
+int path_open_parent_in_root(int rootfd, const char *path, bool create, mode_t mode, const char **ret_name,
+			     size_t *ret_name_len);
 
 /* Writes "/proc/self/fd/N" into buf: the path through which mount(2) and friends reach
  * exactly the inode fd refers to, without re-resolving a path. Returns 0, -EBADF if fd < 0. */

@@ -3,7 +3,7 @@
  *
  * Semantics (as runc): the effective list is "deny everything", then the config's rules in
  * order, then allow rwm for the devices every container gets (null, zero, full, random,
- * urandom, tty, console, ptmx, pts/*) and for each linux.devices entry. For every access
+ * urandom, tty, console, ptmx, every pts) and for each linux.devices entry. For every access
  * bit (r, w, m) of a request, the last rule that matches the device and holds that bit
  * decides; all requested bits must be allowed. A rule of type 'a' is "every device, rwm"
  * whatever its numbers and access say, because that is how the v1 kernel reads it.

@@ -20,17 +20,17 @@ static const struct {
 	const char *path;
 	unsigned major, minor;
 } default_devices[] = {
-	{ "/dev/null", 1, 3 }, { "/dev/zero", 1, 5 },    { "/dev/full", 1, 7 },
-	{ "/dev/random", 1, 8 }, { "/dev/urandom", 1, 9 }, { "/dev/tty", 5, 0 },
+    {"/dev/null", 1, 3},   {"/dev/zero", 1, 5},	   {"/dev/full", 1, 7},
+    {"/dev/random", 1, 8}, {"/dev/urandom", 1, 9}, {"/dev/tty", 5, 0},
 };
 
 static const struct {
 	const char *name, *target;
 } default_links[] = {
-	{ "fd", "/proc/self/fd" },
-	{ "stdin", "/proc/self/fd/0" },
-	{ "stdout", "/proc/self/fd/1" },
-	{ "stderr", "/proc/self/fd/2" },
+    {"fd", "/proc/self/fd"},
+    {"stdin", "/proc/self/fd/0"},
+    {"stdout", "/proc/self/fd/1"},
+    {"stderr", "/proc/self/fd/2"},
 };
 
 static mode_t device_type(char t)
@@ -92,8 +92,8 @@ static int set_mode_owner(int fd, mode_t mode, const struct oci_device *d)
 	if (chmod(path, mode) < 0)
 		return -errno;
 	if (d && (d->has_uid || d->has_gid))
-		if (fchownat(fd, "", d->has_uid ? d->uid : (uid_t)-1, d->has_gid ? d->gid : (gid_t)-1,
-			     AT_EMPTY_PATH) < 0)
+		if (fchownat(fd, "", d->has_uid ? d->uid : (uid_t)-1, d->has_gid ? d->gid : (gid_t)-1, AT_EMPTY_PATH) <
+		    0)
 			return -errno;
 	return 0;
 }
@@ -108,16 +108,19 @@ static int bind_host_node(int parentfd, const char *name, const char *host_path,
 	int r;
 
 	if (hostfd < 0 || fstat(hostfd, &st) < 0)
-		return log_error_errno(-errno, "%s '%s': cannot create devices in a user namespace and the "
-				       "host has no such device to bind: %m", field, host_path);
+		return log_error_errno(-errno,
+				       "%s '%s': cannot create devices in a user namespace and the "
+				       "host has no such device to bind: %m",
+				       field, host_path);
 	if (!node_matches(&st, type, rdev))
-		return log_error_errno(-ENODEV, "%s '%s': cannot create devices in a user namespace and the "
-				       "host's %s is not device %u:%u", field, host_path, host_path,
-				       major(rdev), minor(rdev));
+		return log_error_errno(-ENODEV,
+				       "%s '%s': cannot create devices in a user namespace and the "
+				       "host's %s is not device %u:%u",
+				       field, host_path, host_path, major(rdev), minor(rdev));
 	/* Any non-directory the image has there (a node, or a symlink that could point
 	 * anywhere) is replaced by our empty file. */
-	if (fstatat(parentfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && !S_ISREG(st.st_mode) &&
-	    !S_ISDIR(st.st_mode) && unlinkat(parentfd, name, 0) < 0)
+	if (fstatat(parentfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode) &&
+	    unlinkat(parentfd, name, 0) < 0)
 		return log_error_errno(-errno, "%s '%s': removing the image's entry failed: %m", field, host_path);
 	if (mknodat(parentfd, name, S_IFREG | 0600, 0) < 0 && errno != EEXIST)
 		return log_error_errno(-errno, "%s '%s': creating the bind target failed: %m", field, host_path);
@@ -132,8 +135,8 @@ static int bind_host_node(int parentfd, const char *name, const char *host_path,
 	return 0;
 }
 
-static int create_node(int rootfd, const char *path, mode_t type, mode_t mode, dev_t rdev,
-		       const struct oci_device *d, const char *field, bool in_userns)
+static int create_node(int rootfd, const char *path, mode_t type, mode_t mode, dev_t rdev, const struct oci_device *d,
+		       const char *field, bool in_userns)
 {
 	cleanup_close int parentfd = -EBADF, fd = -EBADF;
 	cleanup_free char *name = NULL;
@@ -144,8 +147,8 @@ static int create_node(int rootfd, const char *path, mode_t type, mode_t mode, d
 
 	parentfd = path_open_parent_in_root(rootfd, path, true, 0755, &n, &nlen);
 	if (parentfd < 0)
-		return log_error_errno(parentfd, "%s '%s': cannot create its directory in the container: %m",
-				       field, path);
+		return log_error_errno(parentfd, "%s '%s': cannot create its directory in the container: %m", field,
+				       path);
 	name = strndup(n, nlen);
 	if (!name)
 		return log_error_errno(-ENOMEM, "Out of memory");
@@ -172,17 +175,16 @@ int devices_create(int rootfd, const struct oci_device *d, const char *field, bo
 	mode_t type = device_type(d->type);
 
 	if (!d->path || d->path[0] != '/' || path_escapes(d->path))
-		return log_error_errno(-EINVAL, "%s: path '%s' must be absolute without '..' escaping",
-				       field, d->path ? d->path : "");
+		return log_error_errno(-EINVAL, "%s: path '%s' must be absolute without '..' escaping", field,
+				       d->path ? d->path : "");
 	if (!type)
-		return log_error_errno(-EINVAL, "%s '%s': unknown type '%c' (want c, b, u or p)", field,
-				       d->path, d->type ? d->type : '?');
+		return log_error_errno(-EINVAL, "%s '%s': unknown type '%c' (want c, b, u or p)", field, d->path,
+				       d->type ? d->type : '?');
 	if (d->major < 0 || d->minor < 0 || d->major > 0xfff || d->minor > 0xfffff)
 		return log_error_errno(-EINVAL, "%s '%s': invalid device number %lld:%lld", field, d->path,
 				       (long long)d->major, (long long)d->minor);
 	return create_node(rootfd, d->path, type, d->has_file_mode ? d->file_mode & 07777 : 0666,
-			   type == S_IFIFO ? 0 : makedev((unsigned)d->major, (unsigned)d->minor), d, field,
-			   in_userns);
+			   type == S_IFIFO ? 0 : makedev((unsigned)d->major, (unsigned)d->minor), d, field, in_userns);
 }
 
 int devices_setup_spec(int rootfd, const struct oci_linux *lnx, bool in_userns)

@@ -31,7 +31,7 @@ static int open_verified_devnull(int rootfd)
 		return log_error_errno(-errno, "linux.maskedPaths: fstat of /dev/null failed: %m");
 	if (!S_ISCHR(st.st_mode) || major(st.st_rdev) != 1 || minor(st.st_rdev) != 3)
 		return log_error_errno(-EPERM, "linux.maskedPaths: /dev/null in the container is not the null "
-				       "device (char 1:3); refusing to mask paths with it");
+					       "device (char 1:3); refusing to mask paths with it");
 	return TAKE_FD(fd);
 }
 
@@ -54,10 +54,12 @@ int masks_apply_masked(int rootfd, char *const *paths)
 
 		if (S_ISDIR(st.st_mode)) {
 			path_proc_fd(fd, path);
-			if (mount("tmpfs", path, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
-				  "mode=0555") < 0)
-				return log_error_errno(-errno, "linux.maskedPaths: '%s': mounting an empty "
-						       "read-only tmpfs failed: %m", *p);
+			if (mount("tmpfs", path, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=0555") <
+			    0)
+				return log_error_errno(-errno,
+						       "linux.maskedPaths: '%s': mounting an empty "
+						       "read-only tmpfs failed: %m",
+						       *p);
 			continue;
 		}
 		if (devnull < 0) {
@@ -93,7 +95,7 @@ int masks_apply_readonly(int rootfd, char *const *paths)
 		r = mount_remount_bind_fd(mfd, MS_RDONLY, 0, false);
 		if (r < 0)
 			return log_error_errno(r, "linux.readonlyPaths: '%s': remount read-only failed: %m", *p);
-		struct mount_attr attr = { .attr_set = MOUNT_ATTR_RDONLY };
+		struct mount_attr attr = {.attr_set = MOUNT_ATTR_RDONLY};
 		if (mount_setattr(mfd, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)) < 0)
 			log_debug_errno(-errno, "linux.readonlyPaths: '%s': making submounts read-only: %m", *p);
 	}

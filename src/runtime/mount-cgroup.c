@@ -20,7 +20,8 @@
 
 #define HOST_CGROUP_ROOT "/sys/fs/cgroup"
 /* The flags a cgroupfs mount takes from the options (the rest is for the tmpfs/binds). */
-#define CG_MOUNT_FLAGS (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_NOATIME | MS_RELATIME | MS_STRICTATIME | MS_NODIRATIME)
+#define CG_MOUNT_FLAGS                                                                                                 \
+	(MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_NOATIME | MS_RELATIME | MS_STRICTATIME | MS_NODIRATIME)
 
 struct cg_self {
 	char *text; /* /proc/self/cgroup, split in place */
@@ -105,8 +106,8 @@ static int mount_hierarchy(struct cg_ctx *c, const struct mountinfo_entry *e, in
 		path_proc_fd(dstfd, path);
 		if (mount("cgroup", path, e->fstype, flags, *ctrls ? ctrls : NULL) == 0)
 			return 0;
-		log_debug_errno(-errno, "%s: mounting %s (%s) failed, binding the host's: %m", c->prefix,
-				e->fstype, *ctrls ? ctrls : "v2");
+		log_debug_errno(-errno, "%s: mounting %s (%s) failed, binding the host's: %m", c->prefix, e->fstype,
+				*ctrls ? ctrls : "v2");
 	}
 	/* The host directory of our cgroup: the mount's root is shown relative to our cgroup
 	 * namespace like our own path, so strip it. */
@@ -116,8 +117,10 @@ static int mount_hierarchy(struct cg_ctx *c, const struct mountinfo_entry *e, in
 		r = asprintf(&host, "%s%s", e->mountpoint, self + rl);
 	else
 		r = asprintf(&host, "%s", e->mountpoint);
-	if (r < 0)
+	if (r < 0) {
+		host = NULL; /* asprintf leaves it undefined on failure */
 		return -ENOMEM;
+	}
 	srcfd = open(host, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (srcfd < 0) {
 		r = -errno;
@@ -200,7 +203,9 @@ static int mount_hybrid(struct cg_ctx *c, int dstfd, int *ret_tmpfd)
 			return r;
 		}
 		subfd = path_open_in_root(tmpfd, name, O_PATH | O_DIRECTORY | O_NOFOLLOW, 0);
-		if (subfd < 0 || asprintf(&sub, "%s/%s", c->dest, name) < 0) {
+		if (subfd >= 0 && asprintf(&sub, "%s/%s", c->dest, name) < 0)
+			sub = NULL;
+		if (subfd < 0 || !sub) {
 			snprintf(c->what, sizeof(c->what), "opening %s", name);
 			return subfd < 0 ? subfd : -ENOMEM;
 		}
@@ -252,10 +257,9 @@ static int fallback_rbind(struct cg_ctx *c, int dstfd)
 	return mount_finish(fd, &fo, true, c->prefix);
 }
 
-int mount_cgroup_apply(int rootfd, const char *dest, const struct mount_options *o, const char *prefix,
-		       bool in_userns)
+int mount_cgroup_apply(int rootfd, const char *dest, const struct mount_options *o, const char *prefix, bool in_userns)
 {
-	struct cg_ctx c = { .rootfd = rootfd, .dest = dest, .o = o, .prefix = prefix, .in_userns = in_userns };
+	struct cg_ctx c = {.rootfd = rootfd, .dest = dest, .o = o, .prefix = prefix, .in_userns = in_userns};
 	cleanup_close int dstfd = -EBADF, fd = -EBADF, partial = -EBADF;
 	struct statfs sfs;
 	bool unified;
@@ -291,13 +295,16 @@ int mount_cgroup_apply(int rootfd, const char *dest, const struct mount_options 
 	free(c.self.text);
 
 	if (r < 0 && in_userns) {
-		log_debug_errno(r, "%s: %s failed in the user namespace (%m), falling back to a "
-				"recursive bind of the host's " HOST_CGROUP_ROOT, prefix, c.what);
+		log_debug_errno(r,
+				"%s: %s failed in the user namespace (%m), falling back to a "
+				"recursive bind of the host's " HOST_CGROUP_ROOT,
+				prefix, c.what);
 		if (partial >= 0) {
 			char path[PATH_PROC_FD_MAX];
 			path_proc_fd(partial, path);
 			if (umount2(path, MNT_DETACH) < 0)
-				return log_error_errno(-errno, "%s: undoing the partial cgroup mount failed: %m", prefix);
+				return log_error_errno(-errno, "%s: undoing the partial cgroup mount failed: %m",
+						       prefix);
 		}
 		return fallback_rbind(&c, dstfd);
 	}

@@ -23,5 +23,4 @@
 
 /* dest: the mount destination inside rootfd; prefix: "mounts[N] (destination '…')" for
  * errors (logged here). */
-int mount_cgroup_apply(int rootfd, const char *dest, const struct mount_options *o,
-		       const char *prefix, bool in_userns);
+int mount_cgroup_apply(int rootfd, const char *dest, const struct mount_options *o, const char *prefix, bool in_userns);

@@ -29,7 +29,7 @@
 
 #define MS_ATIME_MASK (MS_NOATIME | MS_RELATIME | MS_STRICTATIME)
 /* The per-mount flags a MS_BIND|MS_REMOUNT can change (the others are per-superblock). */
-#define MS_BIND_REMOUNT_MASK                                                                       \
+#define MS_BIND_REMOUNT_MASK                                                                                           \
 	(MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_ATIME_MASK | MS_NODIRATIME | MS_NOSYMFOLLOW)
 
 static int mount_oom(void)
@@ -46,54 +46,50 @@ static const struct flag_opt {
 	enum opt_kind kind;
 	unsigned long flag;
 } flag_opts[] = {
-	{ "defaults", OPT_SET, 0 },
-	{ "ro", OPT_SET, MS_RDONLY },
-	{ "rw", OPT_CLEAR, MS_RDONLY },
-	{ "bind", OPT_SET, MS_BIND },
-	{ "rbind", OPT_SET, MS_BIND | MS_REC },
-	{ "nosuid", OPT_SET, MS_NOSUID },
-	{ "suid", OPT_CLEAR, MS_NOSUID },
-	{ "nodev", OPT_SET, MS_NODEV },
-	{ "dev", OPT_CLEAR, MS_NODEV },
-	{ "noexec", OPT_SET, MS_NOEXEC },
-	{ "exec", OPT_CLEAR, MS_NOEXEC },
-	{ "sync", OPT_SET, MS_SYNCHRONOUS },
-	{ "async", OPT_CLEAR, MS_SYNCHRONOUS },
-	{ "dirsync", OPT_SET, MS_DIRSYNC },
-	{ "remount", OPT_SET, MS_REMOUNT },
-	{ "mand", OPT_SET, MS_MANDLOCK },
-	{ "nomand", OPT_CLEAR, MS_MANDLOCK },
-	/* atime modes are exclusive: the last one given wins */
-	{ "atime", OPT_ATIME, 0 },
-	{ "noatime", OPT_ATIME, MS_NOATIME },
-	{ "relatime", OPT_ATIME, MS_RELATIME },
-	{ "norelatime", OPT_ATIME, 0 },
-	{ "strictatime", OPT_ATIME, MS_STRICTATIME },
-	{ "nostrictatime", OPT_ATIME, MS_RELATIME },
-	{ "diratime", OPT_CLEAR, MS_NODIRATIME },
-	{ "nodiratime", OPT_SET, MS_NODIRATIME },
-	{ "lazytime", OPT_SET, MS_LAZYTIME },
-	{ "nolazytime", OPT_CLEAR, MS_LAZYTIME },
-	{ "silent", OPT_SET, MS_SILENT },
-	{ "loud", OPT_CLEAR, MS_SILENT },
-	{ "iversion", OPT_SET, MS_I_VERSION },
-	{ "noiversion", OPT_CLEAR, MS_I_VERSION },
-	{ "nosymfollow", OPT_SET, MS_NOSYMFOLLOW },
-	{ "symfollow", OPT_CLEAR, MS_NOSYMFOLLOW },
+    {"defaults", OPT_SET, 0},
+    {"ro", OPT_SET, MS_RDONLY},
+    {"rw", OPT_CLEAR, MS_RDONLY},
+    {"bind", OPT_SET, MS_BIND},
+    {"rbind", OPT_SET, MS_BIND | MS_REC},
+    {"nosuid", OPT_SET, MS_NOSUID},
+    {"suid", OPT_CLEAR, MS_NOSUID},
+    {"nodev", OPT_SET, MS_NODEV},
+    {"dev", OPT_CLEAR, MS_NODEV},
+    {"noexec", OPT_SET, MS_NOEXEC},
+    {"exec", OPT_CLEAR, MS_NOEXEC},
+    {"sync", OPT_SET, MS_SYNCHRONOUS},
+    {"async", OPT_CLEAR, MS_SYNCHRONOUS},
+    {"dirsync", OPT_SET, MS_DIRSYNC},
+    {"remount", OPT_SET, MS_REMOUNT},
+    {"mand", OPT_SET, MS_MANDLOCK},
+    {"nomand", OPT_CLEAR, MS_MANDLOCK},
+    /* atime modes are exclusive: the last one given wins */
+    {"atime", OPT_ATIME, 0},
+    {"noatime", OPT_ATIME, MS_NOATIME},
+    {"relatime", OPT_ATIME, MS_RELATIME},
+    {"norelatime", OPT_ATIME, 0},
+    {"strictatime", OPT_ATIME, MS_STRICTATIME},
+    {"nostrictatime", OPT_ATIME, MS_RELATIME},
+    {"diratime", OPT_CLEAR, MS_NODIRATIME},
+    {"nodiratime", OPT_SET, MS_NODIRATIME},
+    {"lazytime", OPT_SET, MS_LAZYTIME},
+    {"nolazytime", OPT_CLEAR, MS_LAZYTIME},
+    {"silent", OPT_SET, MS_SILENT},
+    {"loud", OPT_CLEAR, MS_SILENT},
+    {"iversion", OPT_SET, MS_I_VERSION},
+    {"noiversion", OPT_CLEAR, MS_I_VERSION},
+    {"nosymfollow", OPT_SET, MS_NOSYMFOLLOW},
+    {"symfollow", OPT_CLEAR, MS_NOSYMFOLLOW},
 };
 
 static const struct prop_opt {
 	const char *name;
 	unsigned long flag;
 } prop_opts[] = {
-	{ "private", MS_PRIVATE },
-	{ "rprivate", MS_PRIVATE | MS_REC },
-	{ "shared", MS_SHARED },
-	{ "rshared", MS_SHARED | MS_REC },
-	{ "slave", MS_SLAVE },
-	{ "rslave", MS_SLAVE | MS_REC },
-	{ "unbindable", MS_UNBINDABLE },
-	{ "runbindable", MS_UNBINDABLE | MS_REC },
+    {"private", MS_PRIVATE},	   {"rprivate", MS_PRIVATE | MS_REC},
+    {"shared", MS_SHARED},	   {"rshared", MS_SHARED | MS_REC},
+    {"slave", MS_SLAVE},	   {"rslave", MS_SLAVE | MS_REC},
+    {"unbindable", MS_UNBINDABLE}, {"runbindable", MS_UNBINDABLE | MS_REC},
 };
 
 /* Recursive mount_setattr() options. The atime ones select a mode (MOUNT_ATTR__ATIME is
@@ -103,24 +99,24 @@ static const struct attr_opt {
 	enum opt_kind kind;
 	uint64_t attr;
 } attr_opts[] = {
-	{ "rro", OPT_SET, MOUNT_ATTR_RDONLY },
-	{ "rrw", OPT_CLEAR, MOUNT_ATTR_RDONLY },
-	{ "rnosuid", OPT_SET, MOUNT_ATTR_NOSUID },
-	{ "rsuid", OPT_CLEAR, MOUNT_ATTR_NOSUID },
-	{ "rnodev", OPT_SET, MOUNT_ATTR_NODEV },
-	{ "rdev", OPT_CLEAR, MOUNT_ATTR_NODEV },
-	{ "rnoexec", OPT_SET, MOUNT_ATTR_NOEXEC },
-	{ "rexec", OPT_CLEAR, MOUNT_ATTR_NOEXEC },
-	{ "rnodiratime", OPT_SET, MOUNT_ATTR_NODIRATIME },
-	{ "rdiratime", OPT_CLEAR, MOUNT_ATTR_NODIRATIME },
-	{ "rnosymfollow", OPT_SET, MOUNT_ATTR_NOSYMFOLLOW },
-	{ "rsymfollow", OPT_CLEAR, MOUNT_ATTR_NOSYMFOLLOW },
-	{ "rnoatime", OPT_ATIME, MOUNT_ATTR_NOATIME },
-	{ "ratime", OPT_ATIME, MOUNT_ATTR_RELATIME },
-	{ "rrelatime", OPT_ATIME, MOUNT_ATTR_RELATIME },
-	{ "rnorelatime", OPT_ATIME, MOUNT_ATTR_STRICTATIME },
-	{ "rstrictatime", OPT_ATIME, MOUNT_ATTR_STRICTATIME },
-	{ "rnostrictatime", OPT_ATIME, MOUNT_ATTR_RELATIME },
+    {"rro", OPT_SET, MOUNT_ATTR_RDONLY},
+    {"rrw", OPT_CLEAR, MOUNT_ATTR_RDONLY},
+    {"rnosuid", OPT_SET, MOUNT_ATTR_NOSUID},
+    {"rsuid", OPT_CLEAR, MOUNT_ATTR_NOSUID},
+    {"rnodev", OPT_SET, MOUNT_ATTR_NODEV},
+    {"rdev", OPT_CLEAR, MOUNT_ATTR_NODEV},
+    {"rnoexec", OPT_SET, MOUNT_ATTR_NOEXEC},
+    {"rexec", OPT_CLEAR, MOUNT_ATTR_NOEXEC},
+    {"rnodiratime", OPT_SET, MOUNT_ATTR_NODIRATIME},
+    {"rdiratime", OPT_CLEAR, MOUNT_ATTR_NODIRATIME},
+    {"rnosymfollow", OPT_SET, MOUNT_ATTR_NOSYMFOLLOW},
+    {"rsymfollow", OPT_CLEAR, MOUNT_ATTR_NOSYMFOLLOW},
+    {"rnoatime", OPT_ATIME, MOUNT_ATTR_NOATIME},
+    {"ratime", OPT_ATIME, MOUNT_ATTR_RELATIME},
+    {"rrelatime", OPT_ATIME, MOUNT_ATTR_RELATIME},
+    {"rnorelatime", OPT_ATIME, MOUNT_ATTR_STRICTATIME},
+    {"rstrictatime", OPT_ATIME, MOUNT_ATTR_STRICTATIME},
+    {"rnostrictatime", OPT_ATIME, MOUNT_ATTR_RELATIME},
 };
 
 static bool parse_flag_opt(const char *s, struct mount_options *o)
@@ -204,7 +200,7 @@ static int append_data(char **data, const char *s)
 
 int mount_options_parse(char *const *options, struct mount_options *ret)
 {
-	struct mount_options o = { 0 };
+	struct mount_options o = {0};
 
 	for (char *const *i = options; i && *i; i++) {
 		const char *s = *i;
@@ -260,10 +256,9 @@ int mount_fd_flags(int fd, unsigned long *ret)
 	static const struct {
 		unsigned long st, ms;
 	} map[] = {
-		{ ST_RDONLY, MS_RDONLY },     { ST_NOSUID, MS_NOSUID },
-		{ ST_NODEV, MS_NODEV },       { ST_NOEXEC, MS_NOEXEC },
-		{ ST_NOATIME, MS_NOATIME },   { ST_NODIRATIME, MS_NODIRATIME },
-		{ ST_RELATIME, MS_RELATIME }, { ST_NOSYMFOLLOW, MS_NOSYMFOLLOW },
+	    {ST_RDONLY, MS_RDONLY},	{ST_NOSUID, MS_NOSUID},		  {ST_NODEV, MS_NODEV},
+	    {ST_NOEXEC, MS_NOEXEC},	{ST_NOATIME, MS_NOATIME},	  {ST_NODIRATIME, MS_NODIRATIME},
+	    {ST_RELATIME, MS_RELATIME}, {ST_NOSYMFOLLOW, MS_NOSYMFOLLOW},
 	};
 	struct statvfs sv;
 	unsigned long f = 0;
@@ -340,8 +335,8 @@ static int mnt_id_of(int fd, uint64_t *ret_id, bool *ret_is_root)
 	if (!(stx.stx_mask & STATX_MNT_ID))
 		return -EOPNOTSUPP;
 	*ret_id = stx.stx_mnt_id;
-	*ret_is_root = !(stx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT) ||
-		       (stx.stx_attributes & STATX_ATTR_MOUNT_ROOT);
+	*ret_is_root =
+	    !(stx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT) || (stx.stx_attributes & STATX_ATTR_MOUNT_ROOT);
 	return 0;
 }
 
@@ -354,8 +349,7 @@ int mount_reopen_mounted(int rootfd, const char *path, int before_fd)
 
 	if (fd < 0)
 		return fd;
-	if ((r = mnt_id_of(before_fd, &before, &before_root)) < 0 ||
-	    (r = mnt_id_of(fd, &after, &after_root)) < 0)
+	if ((r = mnt_id_of(before_fd, &before, &before_root)) < 0 || (r = mnt_id_of(fd, &after, &after_root)) < 0)
 		return r;
 	if (before == after || !after_root)
 		return -EXDEV;
@@ -395,24 +389,26 @@ int mount_finish(int fd, const struct mount_options *o, bool is_bind, const char
 	if (is_bind && ((o->flags | o->cleared) & MS_BIND_REMOUNT_MASK || o->has_atime)) {
 		r = mount_remount_bind_fd(fd, o->flags, o->cleared, o->has_atime);
 		if (r == -EPERM)
-			return log_error_errno(r, "%s: remounting the bind mount with its options failed: %m "
+			return log_error_errno(r,
+					       "%s: remounting the bind mount with its options failed: %m "
 					       "(in a user namespace, flags the source mount has such as ro, "
 					       "nosuid, nodev, noexec or its atime mode cannot be cleared)",
 					       prefix);
 		if (r < 0)
-			return log_error_errno(r, "%s: remounting the bind mount with its options failed: %m",
-					       prefix);
+			return log_error_errno(r, "%s: remounting the bind mount with its options failed: %m", prefix);
 	}
 	for (size_t i = 0; i < o->n_propagation; i++)
 		if (mount(NULL, path, NULL, o->propagation[i], NULL) < 0)
 			return log_error_errno(-errno, "%s: setting mount propagation failed: %m", prefix);
 	if (o->attr_set || o->attr_clr) {
-		struct mount_attr attr = { .attr_set = o->attr_set, .attr_clr = o->attr_clr };
+		struct mount_attr attr = {.attr_set = o->attr_set, .attr_clr = o->attr_clr};
 		if (mount_setattr(fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)) < 0) {
 			r = -errno;
 			if (r == -ENOSYS)
-				return log_error_errno(r, "%s: recursive mount options (rro, rnosuid, …) need "
-						       "mount_setattr(2), Linux >= 5.12", prefix);
+				return log_error_errno(r,
+						       "%s: recursive mount options (rro, rnosuid, …) need "
+						       "mount_setattr(2), Linux >= 5.12",
+						       prefix);
 			return log_error_errno(r, "%s: applying recursive mount options failed: %m", prefix);
 		}
 	}
@@ -434,8 +430,9 @@ static int idmap_userns(const struct mnt *c)
 
 	if (!m->n_uid_mappings && !m->n_gid_mappings) {
 		if (!c->in_userns)
-			return mnt_error(c, -EINVAL, "idmap without uidMappings/gidMappings needs a user "
-				       "namespace to take the mappings from");
+			return mnt_error(c, -EINVAL,
+					 "idmap without uidMappings/gidMappings needs a user "
+					 "namespace to take the mappings from");
 		nsfd = open("/proc/self/ns/user", O_RDONLY | O_CLOEXEC);
 		return nsfd >= 0 ? nsfd : mnt_error(c, -errno, "opening our user namespace failed: %m");
 	}
@@ -469,8 +466,8 @@ static int idmap_userns(const struct mnt *c)
 		char buf[16384]; /* the kernel takes at most 340 lines */
 		size_t len = 0;
 		for (size_t i = 0; i < n && len < sizeof(buf); i++)
-			len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%u %u %u\n",
-						map[i].container_id, map[i].host_id, map[i].size);
+			len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%u %u %u\n", map[i].container_id,
+						map[i].host_id, map[i].size);
 		if (len >= sizeof(buf)) {
 			r = mnt_error(c, -E2BIG, "idmap: too many mappings");
 			break;
@@ -507,15 +504,17 @@ static int bind_idmapped(const struct mnt *c, int srcfd, int dstfd)
 	tree = open_tree(srcfd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH | (rec ? AT_RECURSIVE : 0));
 	if (tree < 0)
 		return mnt_error(c, -errno, "idmap: cloning the source mount failed: %m");
-	struct mount_attr attr = { .attr_set = MOUNT_ATTR_IDMAP, .userns_fd = (uint64_t)usernsfd };
-	if (mount_setattr(tree, "", AT_EMPTY_PATH | (c->o.idmap_recursive ? AT_RECURSIVE : 0), &attr,
-			  sizeof(attr)) < 0) {
+	struct mount_attr attr = {.attr_set = MOUNT_ATTR_IDMAP, .userns_fd = (uint64_t)usernsfd};
+	if (mount_setattr(tree, "", AT_EMPTY_PATH | (c->o.idmap_recursive ? AT_RECURSIVE : 0), &attr, sizeof(attr)) <
+	    0) {
 		int r = -errno;
 		if (r == -EPERM && c->in_userns)
-			return mnt_error(c, r, "idmapped mounts made from inside a user namespace are not "
-				       "supported yet (the source filesystem belongs to the host): %m");
-		return mnt_error(c, r, "idmap: mount_setattr(MOUNT_ATTR_IDMAP) failed: %m "
-			       "(the source filesystem must support idmapped mounts, Linux >= 5.12)");
+			return mnt_error(c, r,
+					 "idmapped mounts made from inside a user namespace are not "
+					 "supported yet (the source filesystem belongs to the host): %m");
+		return mnt_error(c, r,
+				 "idmap: mount_setattr(MOUNT_ATTR_IDMAP) failed: %m "
+				 "(the source filesystem must support idmapped mounts, Linux >= 5.12)");
 	}
 	if (move_mount(tree, "", dstfd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
 		return mnt_error(c, -errno, "idmap: attaching the mount failed: %m");
@@ -533,8 +532,10 @@ static int do_bind(struct mnt *c, int rootfd, const char *bundle)
 	if (!source || !*source)
 		return mnt_error(c, -EINVAL, "a bind mount needs a source");
 	if (source[0] != '/') {
-		if (asprintf(&abs, "%s/%s", bundle ? bundle : ".", source) < 0)
+		if (asprintf(&abs, "%s/%s", bundle ? bundle : ".", source) < 0) {
+			abs = NULL; /* undefined after a failure */
 			return mount_oom();
+		}
 		source = abs;
 	}
 	/* The source is a host path from the config: symlinks in it are followed like runc
@@ -582,8 +583,8 @@ static int open_real_dir(struct mnt *c, int rootfd)
 		return -errno;
 	if (!S_ISDIR(st.st_mode)) {
 		log_error("mounts[%zu]: destination '%s' in the image is not a directory "
-			  "(refusing a possibly fake %s)", c->index, c->dest,
-			  STREQ(c->type, "proc") ? "/proc" : "/sys");
+			  "(refusing a possibly fake %s)",
+			  c->index, c->dest, STREQ(c->type, "proc") ? "/proc" : "/sys");
 		return -ENOTDIR;
 	}
 	return TAKE_FD(fd);
@@ -601,9 +602,10 @@ static int bind_host_fallback(struct mnt *c, int rootfd, int dstfd, const char *
 	int r;
 
 	if (srcfd < 0)
-		return mnt_error(c, -errno, "the kernel refuses a new %s in this user namespace (it does "
-			       "not own the %s namespace) and the host's %s cannot be bound instead: %m",
-			       c->type, STREQ(c->type, "sysfs") ? "network" : "IPC", host_path);
+		return mnt_error(c, -errno,
+				 "the kernel refuses a new %s in this user namespace (it does "
+				 "not own the %s namespace) and the host's %s cannot be bound instead: %m",
+				 c->type, STREQ(c->type, "sysfs") ? "network" : "IPC", host_path);
 	r = mount_bind_fd(srcfd, dstfd, true);
 	if (r < 0)
 		return mnt_error(c, r, "fallback bind of the host's %s failed: %m", host_path);
@@ -636,8 +638,7 @@ static bool retry_devpts(struct mnt *c, const char *source, const char *path, un
 	}
 	if (mount(source, path, "devpts", flags, data) < 0)
 		return false;
-	log_debug("%s: devpts refused gid= (not mapped in the user namespace), mounted without it",
-		  c->prefix);
+	log_debug("%s: devpts refused gid= (not mapped in the user namespace), mounted without it", c->prefix);
 	return true;
 }
 
@@ -668,17 +669,21 @@ static int do_fs(struct mnt *c, int rootfd)
 		if ((r == -EPERM || r == -EACCES) && c->in_userns) {
 			if (STREQ(type, "sysfs")) {
 				log_debug("%s: sysfs refused in the user namespace (no own network "
-					  "namespace), binding the host's /sys", c->prefix);
+					  "namespace), binding the host's /sys",
+					  c->prefix);
 				return bind_host_fallback(c, rootfd, dstfd, "/sys");
 			}
 			if (STREQ(type, "mqueue")) {
 				log_debug("%s: mqueue refused in the user namespace, binding the host's "
-					  "/dev/mqueue", c->prefix);
+					  "/dev/mqueue",
+					  c->prefix);
 				return bind_host_fallback(c, rootfd, dstfd, "/dev/mqueue");
 			}
 			if (STREQ(type, "proc"))
-				return mnt_error(c, r, "mount '%s' failed: %m (a user namespace can mount "
-					       "proc only with its own PID namespace)", source);
+				return mnt_error(c, r,
+						 "mount '%s' failed: %m (a user namespace can mount "
+						 "proc only with its own PID namespace)",
+						 source);
 		}
 		return mnt_error(c, r, "mount '%s' failed: %m", source);
 	}
@@ -693,16 +698,16 @@ mounted:
 		/* dstfd still refers to the image's directory under the new tmpfs. */
 		int r = copyup_tree(dstfd, fd);
 		if (r < 0)
-			return mnt_error(c, r, "tmpcopyup: copying the image's content into the tmpfs "
-				       "failed: %m");
+			return mnt_error(c, r,
+					 "tmpcopyup: copying the image's content into the tmpfs "
+					 "failed: %m");
 	}
 	return mount_finish(fd, &c->o, false, c->prefix);
 }
 
-int mount_apply_full(int rootfd, const struct oci_mount *m, size_t index, const char *bundle,
-		     unsigned apply_flags)
+int mount_apply_full(int rootfd, const struct oci_mount *m, size_t index, const char *bundle, unsigned apply_flags)
 {
-	struct mnt c = { .m = m, .index = index, .in_userns = apply_flags & MOUNT_APPLY_IN_USERNS };
+	struct mnt c = {.m = m, .index = index, .in_userns = apply_flags & MOUNT_APPLY_IN_USERNS};
 	int r;
 
 	if (!m->destination || !*m->destination) {

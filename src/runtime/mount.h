@@ -25,14 +25,14 @@ struct mount_options {
 	unsigned long flags;   /* MS_* to set: MS_BIND, MS_REC, MS_RDONLY, MS_NOSUID, … */
 	unsigned long cleared; /* MS_* explicitly turned off (rw, suid, dev, exec, atime, …):
 				* a bind remount keeps the source's flag unless it is here */
-	bool has_atime;        /* an atime option was given: don't inherit the source's */
+	bool has_atime;	       /* an atime option was given: don't inherit the source's */
 	unsigned long propagation[MOUNT_MAX_PROPAGATION]; /* MS_SHARED|MS_REC, …, in order */
 	size_t n_propagation;
 	uint64_t attr_set, attr_clr; /* MOUNT_ATTR_* for mount_setattr(AT_RECURSIVE) */
-	bool idmap;            /* idmap or ridmap */
-	bool idmap_recursive;  /* ridmap */
-	bool tmpcopyup;        /* runc extension: copy the destination's content into a tmpfs */
-	char *data;            /* comma-joined unknown options, NULL if none; owned */
+	bool idmap;		     /* idmap or ridmap */
+	bool idmap_recursive;	     /* ridmap */
+	bool tmpcopyup;		     /* runc extension: copy the destination's content into a tmpfs */
+	char *data;		     /* comma-joined unknown options, NULL if none; owned */
 };
 
 /* Parse a strv of options (NULL = none) into *ret (zeroed first). Only fails with -ENOMEM;
@@ -70,7 +70,7 @@ int mount_remount_bind_fd(int fd, unsigned long set, unsigned long cleared, bool
 int mount_reopen_mounted(int rootfd, const char *path, int before_fd);
 
 enum {
-	MOUNT_APPLY_IN_USERNS = 1 << 0,   /* init is in a new user namespace */
+	MOUNT_APPLY_IN_USERNS = 1 << 0,	   /* init is in a new user namespace */
 	MOUNT_APPLY_DEFER_RDONLY = 1 << 1, /* mount rw now, rootfs_finalize remounts ro (/dev) */
 };
 
@@ -87,11 +87,9 @@ enum {
  *   a user namespace (no owned netns/ipcns) fall back to an rbind of the host's /sys or
  *   /dev/mqueue with the requested flags, as runc does rootless.
  * Errors are logged once, naming the mount: "mounts[3] (destination '/data'): …". */
-int mount_apply(int rootfd, const struct oci_mount *m, size_t index, const char *bundle,
-		bool in_userns);
+int mount_apply(int rootfd, const struct oci_mount *m, size_t index, const char *bundle, bool in_userns);
 /* mount_apply with MOUNT_APPLY_* flags. */
-int mount_apply_full(int rootfd, const struct oci_mount *m, size_t index, const char *bundle,
-		     unsigned apply_flags);
+int mount_apply_full(int rootfd, const struct oci_mount *m, size_t index, const char *bundle, unsigned apply_flags);
 
 /* Shared with mount-cgroup.c: the remount/propagation/recursive-attribute tail of a mount,
  * on fd (the mounted destination's root, from mount_reopen_mounted). prefix names the mount

@@ -33,8 +33,10 @@ static int root_propagation(const struct rootfs_ctx *ctx, unsigned long *ret, bo
 		return 0;
 	}
 	if (mount_propagation_parse(s, &f) < 0)
-		return log_error_errno(-EINVAL, "linux.rootfsPropagation: '%s' is not one of shared, slave, "
-				       "private, unbindable", s);
+		return log_error_errno(-EINVAL,
+				       "linux.rootfsPropagation: '%s' is not one of shared, slave, "
+				       "private, unbindable",
+				       s);
 	*ret = f | MS_REC;
 	return 0;
 }
@@ -79,7 +81,7 @@ static bool mount_has_option(const struct oci_mount *m, const char *opt)
  * a shared parent. Make just that mount private (in our namespace only), as runc does. */
 static int make_rootfs_parent_private(const char *rootfs)
 {
-	struct mountinfo mi = { 0 };
+	struct mountinfo mi = {0};
 	struct statx stx;
 	int r = 0;
 
@@ -190,8 +192,10 @@ int rootfs_pivot(const struct rootfs_ctx *ctx)
 	if (fchdir(rootfd) < 0)
 		return log_error_errno(-errno, "chdir into root.path '%s' failed: %m", ctx->rootfs);
 	if (syscall(SYS_pivot_root, ".", ".") < 0)
-		return log_error_errno(-errno, "pivot_root into root.path '%s' failed: %m (a rootfs on "
-				       "ramfs needs --no-pivot)", ctx->rootfs);
+		return log_error_errno(-errno,
+				       "pivot_root into root.path '%s' failed: %m (a rootfs on "
+				       "ramfs needs --no-pivot)",
+				       ctx->rootfs);
 	/* Make the old root a slave first: with shared mounts still in it, the unmount
 	 * would otherwise propagate to the host and unmount things there. */
 	if (mount(NULL, ".", NULL, MS_SLAVE | MS_REC, NULL) < 0)
@@ -213,8 +217,8 @@ static int remount_dev_ro(int rootfd, const struct oci_spec *spec)
 		cleanup_close int fd = path_open_in_root(rootfd, "/dev", O_PATH | O_DIRECTORY, 0);
 		int r = fd < 0 ? fd : mount_remount_bind_fd(fd, MS_RDONLY, 0, false);
 		if (r < 0)
-			return log_error_errno(r, "mounts[%zu] (destination '%s'): remounting read-only failed: %m",
-					       i, m->destination);
+			return log_error_errno(r, "mounts[%zu] (destination '%s'): remounting read-only failed: %m", i,
+					       m->destination);
 	}
 	return 0;
 }

@@ -31,8 +31,7 @@ int sysctl_key_to_path(const char *key, char **ret)
 			continue;
 		}
 		size_t n = i - start;
-		if (n == 0 || (n == 1 && key[start] == '.') ||
-		    (n == 2 && key[start] == '.' && key[start + 1] == '.')) {
+		if (n == 0 || (n == 1 && key[start] == '.') || (n == 2 && key[start] == '.' && key[start + 1] == '.')) {
 			free(out);
 			return -EINVAL;
 		}
@@ -51,7 +50,8 @@ int sysctl_apply(const struct oci_linux *lnx)
 		return 0;
 	procfd = procfs_open();
 	if (procfd < 0)
-		return log_error_errno(procfd, "linux.sysctl: no trustworthy procfs to write sysctls through "
+		return log_error_errno(procfd,
+				       "linux.sysctl: no trustworthy procfs to write sysctls through "
 				       "(a private procfs instance is refused and /proc is not our procfs): %m");
 
 	for (size_t i = 0; i < lnx->n_sysctls; i++) {

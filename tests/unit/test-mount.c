@@ -15,7 +15,7 @@ static struct mount_options parse(const char *const *opts)
 	return o;
 }
 
-#define PARSE(...) parse((const char *const[]){ __VA_ARGS__, NULL })
+#define PARSE(...) parse((const char *const[]){__VA_ARGS__, NULL})
 
 TEST(no_options_is_empty)
 {
@@ -112,10 +112,10 @@ TEST(propagation_options)
 		const char *name;
 		unsigned long flag;
 	} t[] = {
-		{ "private", MS_PRIVATE },    { "rprivate", MS_PRIVATE | MS_REC },
-		{ "shared", MS_SHARED },      { "rshared", MS_SHARED | MS_REC },
-		{ "slave", MS_SLAVE },        { "rslave", MS_SLAVE | MS_REC },
-		{ "unbindable", MS_UNBINDABLE }, { "runbindable", MS_UNBINDABLE | MS_REC },
+	    {"private", MS_PRIVATE},	   {"rprivate", MS_PRIVATE | MS_REC},
+	    {"shared", MS_SHARED},	   {"rshared", MS_SHARED | MS_REC},
+	    {"slave", MS_SLAVE},	   {"rslave", MS_SLAVE | MS_REC},
+	    {"unbindable", MS_UNBINDABLE}, {"runbindable", MS_UNBINDABLE | MS_REC},
 	};
 	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
 		struct mount_options o = PARSE(t[i].name);
@@ -126,8 +126,7 @@ TEST(propagation_options)
 	}
 	struct mount_options o = PARSE("rbind", "rprivate", "unbindable");
 	CHECK(o.flags == (MS_BIND | MS_REC));
-	CHECK(o.n_propagation == 2 && o.propagation[0] == (MS_PRIVATE | MS_REC) &&
-	      o.propagation[1] == MS_UNBINDABLE);
+	CHECK(o.n_propagation == 2 && o.propagation[0] == (MS_PRIVATE | MS_REC) && o.propagation[1] == MS_UNBINDABLE);
 	mount_options_done(&o);
 	unsigned long f = 0;
 	CHECK(mount_propagation_parse("bogus", &f) == -EINVAL);

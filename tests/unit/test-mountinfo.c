@@ -6,11 +6,11 @@
 #include "lib/mountinfo.h"
 #include "tap.h"
 
-static const char sample[] =
-	"27 1 254:0 / / rw,relatime shared:1 - ext4 /dev/vda rw,discard\n"
-	"36 27 98:0 /mnt1 /mnt\\040with\\040space rw,noatime master:1 propagate_from:2 - ext3 /dev/root rw,errors=continue\n"
-	"84 83 0:29 / /sys/fs/cgroup/cpu,cpuacct ro,nosuid - cgroup cgroup rw,cpu,cpuacct\n"
-	"90 27 0:50 / /tmp rw - tmpfs tmpfs\\134x rw,size=4k\n";
+static const char sample[] = "27 1 254:0 / / rw,relatime shared:1 - ext4 /dev/vda rw,discard\n"
+			     "36 27 98:0 /mnt1 /mnt\\040with\\040space rw,noatime master:1 propagate_from:2 - ext3 "
+			     "/dev/root rw,errors=continue\n"
+			     "84 83 0:29 / /sys/fs/cgroup/cpu,cpuacct ro,nosuid - cgroup cgroup rw,cpu,cpuacct\n"
+			     "90 27 0:50 / /tmp rw - tmpfs tmpfs\\134x rw,size=4k\n";
 
 TEST(parses_fields)
 {

@@ -71,10 +71,10 @@ TEST(setup_temp_root)
 	ln("/", "slash");
 	ln("../../..", "up");
 	ln("/sub", "abs");
-	ln(outside, "evil");                 /* absolute, points at a real host dir */
+	ln(outside, "evil"); /* absolute, points at a real host dir */
 	ln("../../../../kk-outside-rel", "evil-rel");
 	snprintf(outlink, sizeof(outlink), "%s/victim", outside);
-	ln(outlink, "evil-file");            /* dangling inside the root */
+	ln(outlink, "evil-file"); /* dangling inside the root */
 	ln("loop-b", "loop-a");
 	ln("loop-a", "loop-b");
 	ln("/proc/self/root", "proc-abs");
