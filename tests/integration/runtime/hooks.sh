@@ -43,9 +43,16 @@ test_hook_order() {
 	all_hooks "$b" || return
 	set_args "$b" sh -c 'echo process >>/kk-hooks.log'
 	must rt create -b "$b" "$id" || return
+	local created
+	created=$(cat "$log" 2>&1)
+	if ! is_kakuri && grep -q '^poststart:' <<<"$created"; then
+		# runc <= 1.1 runs poststart during create (fixed in runc 1.2); kakuri must not.
+		diag "note: $KK_RUNTIME_NAME ran poststart during create (a known runc 1.1 deviation)"
+		created=$(grep -v '^poststart:' <<<"$created")
+	fi
 	assert_eq "prestart:creating:env-ok
 createRuntime:creating:env-ok
-createContainer:creating:env-ok" "$(cat "$log" 2>&1)" "hooks run by create, in order, with status and env" || return
+createContainer:creating:env-ok" "$created" "hooks run by create, in order, with status and env" || return
 	must rt start "$id" || return
 	wait_status rt "$id" stopped 10 || return
 	local sc ps pr
@@ -148,12 +155,13 @@ test_poststart_failure_continues() {
 	b=$(new_bundle) || return
 	id=$(new_id)
 	jq_config "$b" '.hooks = {"poststart": [$h]}' --argjson h "$(hook_json poststart "$log" 4)" || return
-	must rt create -b "$b" "$id" || return
-	capture rt start "$id"
+	capture rt create -b "$b" "$id"
 	if [ "$RC" != 0 ] && ! is_kakuri; then
-		skip "$KK_RUNTIME_NAME treats a failing poststart hook as an error (runtime-spec: warn and continue)"
+		skip "$KK_RUNTIME_NAME runs poststart during create and fails it (runc 1.1; runtime-spec: after start, warn and continue)"
 		return
 	fi
+	assert_ok "create with a failing poststart hook" || return
+	capture rt start "$id"
 	assert_ok "start with a failing poststart hook (the spec says: warn and continue)" || return
 	assert_eq running "$(state_field rt "$id" .status)" "status after start"
 }
