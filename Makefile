@@ -1,6 +1,6 @@
 # kakuri build. `make` builds build/kakuri-runtime; `make test` runs every test;
-# `make install PREFIX=DIR` installs under DIR/bin. `make SAN=1` builds with ASan+UBSan
-# into build/san.
+# `make install PREFIX=DIR` installs under DIR/bin and DIR/share/kakuri. `make SAN=1` builds
+# with ASan+UBSan into build/san.
 VERSION := 0.1.0
 COMMIT := $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
 PREFIX ?= /usr/local
@@ -57,6 +57,9 @@ $(B)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
+# The default seccomp profile is embedded with .incbin (src/oci/seccomp-default.c).
+$(B)/src/oci/seccomp-default.o: data/seccomp/default.json
+
 $(B)/libkakuri.a: $(LIB_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
@@ -89,6 +92,8 @@ unit: $(UNIT_BIN)
 install: $(BINS)
 	install -d $(DESTDIR)$(PREFIX)/bin
 	install -m 0755 $(BINS) $(DESTDIR)$(PREFIX)/bin/
+	install -d $(DESTDIR)$(PREFIX)/share/kakuri/seccomp
+	install -m 0644 data/seccomp/default.json $(DESTDIR)$(PREFIX)/share/kakuri/seccomp/default.json
 
 test:
 	tests/run.sh

@@ -393,7 +393,8 @@ _kk_track() {
 		*) id=$a ;;
 		esac
 	done
-	[ -n "$id" ] || return 0
+	# An id that is not a plain name (tests of refused ids) names no state dir to check.
+	case $id in "" | . | .. | */*) return 0 ;; esac
 	case $bundle in /*) ;; *) bundle=$PWD/$bundle ;; esac
 	printf '%s\t%s\t%s\t%s\n' "$mode" "$id" "${bundle%/}" "$_T_NUM" >>"$T_DIR/.tracked"
 }
@@ -617,4 +618,26 @@ runtime_has_ns() {
 # proc_status_field PIDSTATUS NAME: a "Name:\tvalue" field out of a /proc/PID/status text.
 proc_status_field() {
 	awk -v n="$2:" '$1 == n { $1 = ""; sub(/^[ \t]+/, ""); print; exit }' <<<"$1"
+}
+
+# helper_bin NAME: path of the static test helper NAME (tests/helpers/NAME.c, built by
+# `make` into build/helpers; KK_HELPERS overrides the dir). Fails if it is not built.
+helper_bin() {
+	local f=${KK_HELPERS:-$KK_REPO/build/helpers}/$1
+	[ -x "$f" ] || return 1
+	echo "$f"
+}
+
+# install_helper BUNDLE NAME...: copies the helpers into BUNDLE/rootfs/bin (mode 0755);
+# skips the current test (and returns 1) when one is not built.
+install_helper() {
+	local b=$1 n f
+	shift
+	for n in "$@"; do
+		if ! f=$(helper_bin "$n"); then
+			skip "test helper $n not built (make)"
+			return 1
+		fi
+		cp "$f" "$b/rootfs/bin/$n" && chmod 0755 "$b/rootfs/bin/$n" || return 1
+	done
 }

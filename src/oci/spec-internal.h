@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Private to src/oci/spec-*.c and features.c: the JSON field readers used by the
- * config.json parser, and the tables of names the parser recognizes (features.c
+/* Private to src/oci/ (spec-*.c, features.c, seccomp-profile.c): the JSON field readers
+ * used by the config.json parser, and the tables of names the parser recognizes (features.c
  * publishes the same tables, so `features` never claims more or less than we parse).
  *
  * Every reader works on a parent object and a key, pushes the key onto the parser's
@@ -101,6 +101,10 @@ int spec_parse_process_object(struct spec_parser *p, struct json_object *v, stru
 int spec_parse_linux(struct spec_parser *p, struct json_object *linux_obj, struct oci_linux *l);
 void spec_linux_free(struct oci_linux *l);
 
+/* spec-landlock.c: the Landlock object v (path already pushed); *ret freed with
+ * spec_landlock_free. */
+int spec_parse_landlock_object(struct spec_parser *p, struct json_object *v, struct oci_landlock **ret);
+
 /* Name tables, NULL-terminated. Index == enum value where an enum exists. */
 extern const char *const spec_ns_names[];	      /* enum oci_ns_type */
 extern const char *const spec_hook_names[];	      /* enum oci_hook_kind */
@@ -108,3 +112,4 @@ extern const char *const spec_seccomp_action_names[]; /* enum oci_seccomp_action
 extern const char *const spec_seccomp_op_names[];     /* enum oci_seccomp_op */
 extern const char *const spec_seccomp_arch_names[];   /* "SCMP_ARCH_*" */
 extern const char *const spec_seccomp_flag_names[];   /* "SECCOMP_FILTER_FLAG_*" */
+extern const char *const spec_landlock_fs_access_names[]; /* index = LANDLOCK_ACCESS_FS_* bit */

@@ -86,6 +86,7 @@ void spec_linux_free(struct oci_linux *l)
 	free(l->seccomp.syscalls);
 	free(l->personality_domain);
 	free(l->intel_rdt_json);
+	free(l->landlock_json);
 }
 
 /* Iterate the array obj[key] (absent: nothing), calling fn(p, element, i, data) with the
@@ -489,6 +490,27 @@ static int parse_propagation(struct spec_parser *p, struct json_object *obj, str
 	return 0;
 }
 
+/* linux.landlock (a proposal, not runtime-spec 1.2): fully validated here, so a bad ruleset
+ * fails at parse time naming the field, and kept as raw JSON like the annotation form that
+ * runtime/landlock.c also accepts. */
+static int parse_landlock(struct spec_parser *p, struct json_object *obj, struct oci_linux *l)
+{
+	struct json_object *v = spec_member(obj, "landlock");
+	struct oci_landlock *parsed = NULL;
+	size_t old;
+	int r;
+
+	if (!v)
+		return 0;
+	old = spec_path_push_key(p, "landlock");
+	r = spec_parse_landlock_object(p, v, &parsed);
+	spec_path_pop(p, old);
+	if (r < 0)
+		return r;
+	spec_landlock_free(parsed);
+	return spec_get_raw(p, obj, "landlock", &l->landlock_json);
+}
+
 int spec_parse_linux(struct spec_parser *p, struct json_object *v, struct oci_linux *l)
 {
 	int r;
@@ -507,7 +529,7 @@ int spec_parse_linux(struct spec_parser *p, struct json_object *v, struct oci_li
 	    (r = spec_get_string(p, v, "mountLabel", false, false, &l->mount_label)) < 0 ||
 	    (r = parse_sysctl(p, v, l)) < 0 || (r = parse_time_offsets(p, v, l)) < 0 ||
 	    (r = parse_seccomp(p, v, &l->seccomp)) < 0 || (r = parse_personality(p, v, l)) < 0 ||
-	    (r = spec_get_raw(p, v, "intelRdt", &l->intel_rdt_json)) < 0)
+	    (r = spec_get_raw(p, v, "intelRdt", &l->intel_rdt_json)) < 0 || (r = parse_landlock(p, v, l)) < 0)
 		return r;
 	return 0;
 }

@@ -223,6 +223,23 @@ struct oci_linux {
 	struct oci_seccomp seccomp;
 	char *personality_domain; /* "LINUX" or "LINUX32", or NULL */
 	char *intel_rdt_json;     /* unsupported pieces kept raw, for a clear error */
+	char *landlock_json;      /* linux.landlock (runtime-spec proposal #1111/#1241, see struct
+				   * oci_landlock): validated by the parser, kept raw, NULL if absent */
+};
+
+/* Landlock (runtime-spec proposal, not in 1.2; accepted as linux.landlock or the
+ * io.kakuri.landlock annotation). Access masks use the kernel's LANDLOCK_ACCESS_FS_* bit
+ * numbers: bit i is named spec_landlock_access_name(i) ("execute", "write_file", …). */
+struct oci_landlock_rule {
+	uint64_t allowed_access; /* a subset of handled_access_fs (checked) */
+	char **paths;		 /* strv of absolute paths inside the container, may be NULL */
+};
+
+struct oci_landlock {
+	uint64_t handled_access_fs;
+	struct oci_landlock_rule *path_beneath;
+	size_t n_path_beneath;
+	bool disable_best_effort;
 };
 
 struct oci_annotation {
@@ -262,3 +279,12 @@ int spec_ns_clone_flag(enum oci_ns_type t);    /* CLONE_NEWPID, … */
 const char *spec_annotation(const struct oci_spec *spec, const char *key); /* or NULL */
 /* "prestart", "createRuntime", …: the config.json key of a hook kind (NULL if out of range). */
 const char *spec_hook_kind_name(enum oci_hook_kind kind);
+
+/* Parse a Landlock object (JSON text: linux.landlock as kept in landlock_json, or the
+ * io.kakuri.landlock annotation). Errors are "name: field.path: what is wrong", e.g.
+ * "config.json: annotations[\"io.kakuri.landlock\"]: ruleset.handledAccessFS[1]: unknown
+ * Landlock access right 'exec'"; *ret_err caller frees, *ret freed with spec_landlock_free. */
+int spec_landlock_parse(const char *text, const char *name, struct oci_landlock **ret, char **ret_err);
+void spec_landlock_free(struct oci_landlock *l);
+/* "execute" for bit 0, …, "ioctl_dev" for bit 15; NULL for bits this parser does not know. */
+const char *spec_landlock_access_name(unsigned bit);

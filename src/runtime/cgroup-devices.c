@@ -313,11 +313,14 @@ int cgroup_devices_bpf_build(const struct cgroup_device_rule *rules, size_t n, s
 		r |= emit(&p, AND_IMM(BPF_REG_7, (int32_t)bits[b]));
 		fix[n_fix++] = p.n;
 		r |= emit(&p, JEQ_IMM(BPF_REG_7, 0, 0)); /* bit not requested: next bit */
-		for (size_t i = n; i-- > 0 && r == 0;) {
+		/* The verifier refuses unreachable code: stop after a rule matching every device. */
+		bool decided = false;
+		for (size_t i = n; i-- > 0 && r == 0 && !decided;) {
 			const struct cgroup_device_rule *rl = &rules[i];
 			if (!(rl->access & bits[b]))
 				continue;
 			int conds = (rl->type != 'a') + (rl->major >= 0) + (rl->minor >= 0);
+			decided = conds == 0;
 			int len = conds + (rl->allow ? 1 : 2), k = 0;
 			if (rl->type != 'a') {
 				int t = rl->type == 'b' ? BPF_DEVCG_DEV_BLOCK : BPF_DEVCG_DEV_CHAR;
@@ -333,8 +336,6 @@ int cgroup_devices_bpf_build(const struct cgroup_device_rule *rules, size_t n, s
 				k++;
 			}
 			if (rl->allow) {
-				if (n_fix >= n + 2)
-					break;
 				fix[n_fix++] = p.n;
 				r |= emit(&p, JA(0)); /* this bit is allowed: next bit */
 			} else {
@@ -343,8 +344,10 @@ int cgroup_devices_bpf_build(const struct cgroup_device_rule *rules, size_t n, s
 			}
 		}
 		/* No rule holds this bit for the device: denied. */
-		r |= emit(&p, MOV_IMM(BPF_REG_0, 0));
-		r |= emit(&p, EXIT());
+		if (!decided) {
+			r |= emit(&p, MOV_IMM(BPF_REG_0, 0));
+			r |= emit(&p, EXIT());
+		}
 		for (size_t f = 0; f < n_fix && r == 0; f++) {
 			long off = (long)p.n - (long)fix[f] - 1;
 			if (off > INT16_MAX) {

@@ -26,6 +26,7 @@ struct cgroup {
 	char *path;      /* the resolved linux.cgroupsPath */
 	bool rootless;
 	bool devices;    /* we manage the device filter */
+	bool owned;      /* ours to kill and remove: entered, or loaded from a record */
 	struct cgroup_dir *dirs;
 	size_t n_dirs;
 	char *resources; /* JSON object text: the resources applied so far */

@@ -64,8 +64,9 @@ struct cgroup_options {
  * applied on this host; no filesystem changes. *ret = NULL with 0 when the container runs
  * without a cgroup. */
 int cgroup_prepare(const struct cgroup_options *o, struct cgroup **ret);
-/* Create the directories, apply the resources and device filter, move pid in. On failure
- * the caller still owns cg and must cgroup_destroy() it (it may hold pid). */
+/* Create the directories, apply the resources and device filter, move pid in. Returns 1
+ * if (rootless) no hierarchy turned out usable: the container runs without a cgroup and cg
+ * can be freed. On failure the caller must still cgroup_destroy() cg (it may hold pid). */
 int cgroup_enter(struct cgroup *cg, pid_t pid);
 /* Move pid into the (existing) cgroup, e.g. for exec. */
 int cgroup_attach(const struct cgroup *cg, pid_t pid);

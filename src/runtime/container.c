@@ -22,8 +22,12 @@
 #include "lib/fs.h"
 #include "lib/log.h"
 #include "runtime/caps.h"
+#include "runtime/cgroup.h"
+#include "runtime/container-cgroup.h"
 #include "runtime/hooks.h"
 #include "runtime/init.h"
+#include "runtime/landlock.h"
+#include "runtime/lsm.h"
 #include "runtime/namespaces.h"
 #include "runtime/state.h"
 #include "runtime/sync.h"
@@ -84,12 +88,13 @@ static char *annotations_json(const struct oci_spec *spec)
 	return s;
 }
 
-/* Roll back a failed create: the init and the state dir. */
+/* Roll back a failed create: the init, its cgroup and the state dir. */
 struct create_guard {
 	const char *root, *id;
 	bool dir_made;
 	pid_t init_pid;
 	pid_t stage1_pid;
+	struct cgroup *cgroup; /* owned; prepared, maybe (partly) created */
 };
 
 static void create_guard_rollback(struct create_guard *g)
@@ -112,8 +117,35 @@ static void create_guard_rollback(struct create_guard *g)
 			}
 		}
 	}
+	/* After the init is gone: this also kills anything it left and removes the dirs. */
+	if (g->cgroup)
+		cgroup_destroy(g->cgroup);
 	if (g->dir_made)
 		state_remove(g->root, g->id);
+}
+
+/* Put the init into its cgroup. The cgroup is recorded in the state dir first, so that a
+ * `delete --force` after this runtime is killed from here on still finds and removes it. */
+static int enter_cgroup(struct create_guard *g, pid_t pid, struct container_state *st)
+{
+	cleanup_free char *rec = container_cgroup_record_path(g->root, g->id), *text = cgroup_serialize(g->cgroup);
+	int r;
+	if (!rec || !text)
+		return -ENOMEM;
+	r = fs_write_atomic(rec, text, strlen(text), 0600);
+	if (r < 0)
+		return log_error_errno(r, "Failed to write '%s': %m", rec);
+	r = cgroup_enter(g->cgroup, pid);
+	if (r < 0)
+		return r;
+	if (r > 0) {
+		/* Rootless without delegation: runs without a cgroup (warned). */
+		cgroup_free(TAKE_PTR(g->cgroup));
+		unlink(rec);
+		return 0;
+	}
+	st->cgroup = cgroup_serialize(g->cgroup);
+	return st->cgroup ? 0 : -ENOMEM;
 }
 
 static int resolve_rootfs(const struct oci_spec *spec, const char *bundle, char **ret)
@@ -168,6 +200,11 @@ static int handle_child(struct create_guard *g, int sync_fd, const struct oci_sp
 	while (waitpid(g->stage1_pid, NULL, 0) < 0 && errno == EINTR)
 		;
 	g->stage1_pid = 0;
+	if (g->cgroup) {
+		r = enter_cgroup(g, pid, st);
+		if (r < 0)
+			return r;
+	}
 	r = sync_send(sync_fd, SYNC_CGROUP_DONE, 0, NULL);
 	if (r < 0)
 		return log_error_errno(r, "sync with the container failed: %m");
@@ -203,9 +240,11 @@ int container_create(const struct create_opts *o, pid_t *ret_pid, bool *ret_term
 {
 	struct oci_spec *spec = NULL;
 	cleanup_free char *err = NULL, *bundle = NULL, *config = NULL, *rootfs = NULL, *sdir = NULL,
-			  *fifo = NULL, *cfg_copy = NULL, *cfg_text = NULL, *ann = NULL;
+			  *fifo = NULL, *cfg_copy = NULL, *cfg_text = NULL, *ann = NULL, *cg_text = NULL;
 	struct create_guard g = { .root = o->root, .id = o->id };
 	struct seccomp_prog *seccomp = NULL;
+	struct landlock_plan *landlock = NULL;
+	struct lsm_plan lsm = { 0 };
 	int sync_fds[2] = { -EBADF, -EBADF };
 	cleanup_close int fifo_fd = -EBADF, console_fd = -EBADF, agent_fd = -EBADF;
 	int ns_fds[OCI_NS_MAX];
@@ -252,6 +291,14 @@ int container_create(const struct create_opts *o, pid_t *ret_pid, bool *ret_term
 	r = userns_check_maps(&spec->linux_);
 	if (r < 0)
 		goto out;
+	/* LSM labels and Landlock are checked here, in the host's mount namespace and before
+	 * anything is created, so a bad config fails cleanly and warnings reach our stderr. */
+	r = lsm_plan_make(spec, spec->process, true, lsm_detect(), &lsm);
+	if (r < 0)
+		goto out;
+	r = landlock_plan_new(spec, &landlock);
+	if (r < 0)
+		goto out;
 	r = seccomp_compile(&spec->linux_.seccomp, &seccomp);
 	if (r < 0)
 		goto out;
@@ -281,6 +328,19 @@ int container_create(const struct create_opts *o, pid_t *ret_pid, bool *ret_term
 		r = log_error_errno(-EINVAL, "process.terminal is true: --console-socket is required");
 		goto out;
 	}
+	/* Decided (and checked against the host) before anything exists; made in handle_child. */
+	struct cgroup_options cgo = {
+		.manager = o->cgroup_manager,
+		.id = o->id,
+		.cgroups_path = spec->linux_.cgroups_path,
+		.resources_json = spec->linux_.resources_json,
+		.rootless = o->rootless || geteuid() != 0,
+		.devices = spec->linux_.devices,
+		.n_devices = spec->linux_.n_devices,
+	};
+	r = cgroup_prepare(&cgo, &g.cgroup);
+	if (r < 0)
+		goto out;
 
 	r = state_create_dir(o->root, o->id);
 	if (r < 0)
@@ -323,6 +383,8 @@ int container_create(const struct create_opts *o, pid_t *ret_pid, bool *ret_term
 		.console_fd = console_fd,
 		.seccomp = seccomp,
 		.agent_fd = agent_fd,
+		.lsm = lsm,
+		.landlock = landlock,
 		.preserve_fds = o->preserve_fds,
 		.no_pivot = o->no_pivot,
 		.no_new_keyring = o->no_new_keyring,
@@ -360,6 +422,7 @@ int container_create(const struct create_opts *o, pid_t *ret_pid, bool *ret_term
 		.in_pidns = spec->linux_.namespaces[OCI_NS_PID].present,
 	};
 	r = handle_child(&g, sync_fds[0], spec, new_userns, &st);
+	cg_text = st.cgroup;
 	if (r < 0)
 		goto fail;
 	r = state_pid_start_time(st.pid, &st.start_time);
@@ -393,6 +456,8 @@ out:
 	sync_fds[1] = safe_close(sync_fds[1]);
 	ns_close_all(ns_fds);
 	seccomp_prog_free(seccomp);
+	landlock_plan_free(landlock);
+	cgroup_free(g.cgroup);
 	spec_free(spec);
 	return r;
 }
@@ -504,6 +569,22 @@ int container_pids(const char *root, const char *id, pid_t **ret, size_t *ret_n)
 		state_free(st);
 		return -ENOMEM;
 	}
+	if (state_init_alive(st) && st->cgroup) {
+		/* The cgroup holds every process of the container, pid namespace or not. */
+		struct cgroup *cg = NULL;
+		pid_t *cv = NULL;
+		size_t cn = 0;
+		if (cgroup_deserialize(st->cgroup, &cg) >= 0 && cgroup_pids(cg, &cv, &cn) >= 0 && cn > 0) {
+			cgroup_free(cg);
+			free(v);
+			state_free(st);
+			*ret = cv;
+			*ret_n = cn;
+			return 0;
+		}
+		cgroup_free(cg);
+		free(cv);
+	}
 	if (state_init_alive(st)) {
 		ino_t ns = st->in_pidns ? pidns_of(st->pid) : 0;
 		if (!ns) {
@@ -543,6 +624,17 @@ int container_kill(const char *root, const char *id, int sig, bool all)
 	if (!state_init_alive(st)) {
 		state_free(st);
 		return log_error_errno(-ESRCH, "container '%s' is not running", id);
+	}
+	if (all && st->cgroup) {
+		/* cgroup.kill (v2) or freeze-signal-thaw: no fork can slip through. The init is in
+		 * the cgroup too. */
+		struct cgroup *cg = NULL;
+		r = cgroup_deserialize(st->cgroup, &cg);
+		if (r >= 0)
+			r = cgroup_kill(cg, sig);
+		cgroup_free(cg);
+		state_free(st);
+		return r;
 	}
 	if (all) {
 		pid_t *pids = NULL;
@@ -584,18 +676,52 @@ static void wait_gone(pid_t pid, unsigned long long start_time, int timeout_ms)
 	waitpid(pid, NULL, WNOHANG);
 }
 
+/* A create killed before it wrote state.json leaves its state dir and maybe a cgroup holding
+ * the init (recorded in cgroup.json before it was made): `delete --force` removes both. */
+static int delete_partial(const char *root, const char *id)
+{
+	struct cgroup *cg = NULL;
+	cleanup_free char *d = state_dir(root, id);
+	int r;
+	if (!d)
+		return -ENOMEM;
+	if (access(d, F_OK) < 0)
+		return 0;
+	r = container_cgroup_load(root, id, NULL, &cg);
+	if (r >= 0 && cg)
+		r = cgroup_destroy(cg);
+	cgroup_free(cg);
+	if (r < 0)
+		return r;
+	return state_remove(root, id);
+}
+
 int container_delete(const char *root, const char *id, bool force)
 {
 	struct container_state *st = NULL;
 	struct oci_spec *spec = NULL;
+	struct cgroup *cg = NULL;
+	cleanup_free char *d = state_dir(root, id), *sj_path = NULL;
+	if (!d || asprintf(&sj_path, "%s/state.json", d) < 0)
+		return -ENOMEM;
+	if (force && access(d, F_OK) == 0 && access(sj_path, F_OK) < 0 && errno == ENOENT)
+		return delete_partial(root, id);
 	int r = state_load(root, id, &st);
 	if (r < 0)
 		return force && r == -ENOENT ? 0 : r;
 	enum container_status s = state_status(root, st);
-	if (s == STATUS_RUNNING && !force) {
-		r = log_error_errno(-EBUSY, "cannot delete container '%s': it is running (stop it first or use --force)", id);
+	if ((s == STATUS_RUNNING || s == STATUS_PAUSED) && !force) {
+		r = log_error_errno(-EBUSY, "cannot delete container '%s': it is %s (stop it first or use --force)", id,
+				    state_status_name(s));
 		goto out;
 	}
+	/* Thaws, kills everything (also what outlived the init) and removes the dirs; after an
+	 * OOM kill or a pause too. On failure the state stays, so delete can be retried. */
+	r = container_cgroup_load(root, id, st, &cg);
+	if (r >= 0 && cg)
+		r = cgroup_destroy(cg);
+	if (r < 0)
+		goto out;
 	if (s != STATUS_STOPPED) {
 		pid_t *pids = NULL;
 		size_t n = 0;
@@ -612,6 +738,7 @@ int container_delete(const char *root, const char *id, bool force)
 	}
 	r = state_remove(root, id);
 out:
+	cgroup_free(cg);
 	spec_free(spec);
 	state_free(st);
 	return r;

@@ -20,6 +20,7 @@ struct create_opts {
 	bool no_new_keyring;
 	int preserve_fds;
 	bool rootless;
+	const char *cgroup_manager; /* "cgroupfs" (NULL: default), "systemd", "disabled" */
 };
 
 /* *ret_terminal (optional) tells whether process.terminal is set. */

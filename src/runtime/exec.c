@@ -19,6 +19,8 @@
 #include "lib/log.h"
 #include "runtime/container.h"
 #include "runtime/init.h"
+#include "runtime/landlock.h"
+#include "runtime/lsm.h"
 #include "runtime/process.h"
 #include "runtime/seccomp.h"
 #include "runtime/state.h"
@@ -51,7 +53,8 @@ static int differing_ns(pid_t pid)
 }
 
 __attribute__((noreturn)) static void exec_child(const struct exec_opts *o, int pidfd, int nsflags, int sync_fd,
-						  int console_fd, int agent_fd, struct seccomp_prog *seccomp)
+						  int console_fd, int agent_fd, struct seccomp_prog *seccomp,
+						  const struct lsm_plan *lsm, const struct landlock_plan *landlock)
 {
 	int r;
 
@@ -80,7 +83,7 @@ __attribute__((noreturn)) static void exec_child(const struct exec_opts *o, int 
 	r = process_apply_limits(o->process);
 	if (r < 0)
 		sync_fail(sync_fd, r);
-	r = init_exec_process(o->process, o->spec, seccomp, agent_fd, "{}", o->preserve_fds);
+	r = init_exec_process(o->process, o->spec, seccomp, agent_fd, "{}", o->preserve_fds, lsm, landlock);
 	sync_fail(sync_fd, r);
 }
 
@@ -88,6 +91,8 @@ int container_exec(const struct exec_opts *o)
 {
 	struct container_state *st = NULL;
 	struct seccomp_prog *seccomp = NULL;
+	struct landlock_plan *landlock = NULL;
+	struct lsm_plan lsm = {0};
 	cleanup_close int pidfd = -EBADF, console_fd = -EBADF, agent_fd = -EBADF;
 	int sync_fds[2] = { -EBADF, -EBADF };
 	int r = state_load(o->root, o->id, &st);
@@ -110,7 +115,15 @@ int container_exec(const struct exec_opts *o)
 		r = log_error_errno(-ESRCH, "cannot exec in container '%s': it is stopped", o->id);
 		goto out;
 	}
+	/* The exec'd process gets the container's Landlock ruleset and its own labels, checked
+	 * here in the host's mount namespace (lsm.h). */
+	r = lsm_plan_make(o->spec, o->process, false, lsm_detect(), &lsm);
+	if (r < 0)
+		goto out;
 	if (o->spec) {
+		r = landlock_plan_new(o->spec, &landlock);
+		if (r < 0)
+			goto out;
 		r = seccomp_compile(&o->spec->linux_.seccomp, &seccomp);
 		if (r < 0)
 			goto out;
@@ -148,7 +161,7 @@ int container_exec(const struct exec_opts *o)
 	}
 	if (child == 0) {
 		sync_fds[0] = safe_close(sync_fds[0]);
-		exec_child(o, pidfd, nsflags, sync_fds[1], console_fd, agent_fd, seccomp);
+		exec_child(o, pidfd, nsflags, sync_fds[1], console_fd, agent_fd, seccomp, &lsm, landlock);
 	}
 	sync_fds[1] = safe_close(sync_fds[1]);
 	console_fd = safe_close(console_fd);
@@ -191,6 +204,7 @@ out:
 	safe_close(sync_fds[0]);
 	safe_close(sync_fds[1]);
 	seccomp_prog_free(seccomp);
+	landlock_plan_free(landlock);
 	state_free(st);
 	return r;
 }

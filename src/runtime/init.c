@@ -20,6 +20,7 @@
 #include "runtime/namespaces.h"
 #include "runtime/process.h"
 #include "runtime/rootfs.h"
+#include "runtime/state.h"
 #include "runtime/sync.h"
 #include "runtime/terminal.h"
 
@@ -62,8 +63,10 @@ static int install_seccomp(const struct oci_spec *spec, struct seccomp_prog *sec
 }
 
 int init_exec_process(const struct oci_process *p, const struct oci_spec *spec, struct seccomp_prog *seccomp,
-		      int agent_fd, const char *state_json, int preserve_fds)
+		      int agent_fd, const char *state_json, int preserve_fds, const struct lsm_plan *lsm,
+		      const struct landlock_plan *landlock)
 {
+	cleanup_close int ruleset = -EBADF;
 	int r;
 
 	r = caps_drop_bounding(&p->caps);
@@ -74,9 +77,28 @@ int init_exec_process(const struct oci_process *p, const struct oci_spec *spec, 
 	r = process_chdir(p);
 	if (r < 0)
 		return r;
+	/* The exec labels take effect at execve; written now, while we can still make a private
+	 * procfs (CAP_SYS_ADMIN) and before any seccomp filter. */
+	r = lsm_apply_exec(lsm);
+	if (r < 0)
+		return r;
+	/* Landlock rule paths are opened as the container's root; the ruleset is enforced
+	 * right before the seccomp filter, at either of its two places below. */
+	if (landlock) {
+		ruleset = landlock_build_ruleset(landlock);
+		if (ruleset < 0)
+			return ruleset;
+	}
 	/* Without no_new_privs, installing a filter needs CAP_SYS_ADMIN: do it while we still
 	 * hold it (the filter then has to allow the remaining setup syscalls). With
-	 * no_new_privs it goes last, right before exec. */
+	 * no_new_privs it goes last, right before exec. landlock_restrict_self has the same
+	 * requirement, so it follows the same rule. */
+	if (!p->no_new_privileges) {
+		r = landlock_restrict(landlock, ruleset);
+		if (r < 0)
+			return r;
+		ruleset = safe_close(ruleset);
+	}
 	if (seccomp && !p->no_new_privileges) {
 		r = install_seccomp(spec, seccomp, agent_fd, state_json);
 		if (r < 0)
@@ -94,6 +116,12 @@ int init_exec_process(const struct oci_process *p, const struct oci_spec *spec, 
 	r = process_apply_no_new_privs(p);
 	if (r < 0)
 		return r;
+	if (p->no_new_privileges) {
+		r = landlock_restrict(landlock, ruleset);
+		if (r < 0)
+			return r;
+		ruleset = safe_close(ruleset);
+	}
 	if (seccomp && p->no_new_privileges) {
 		r = install_seccomp(spec, seccomp, agent_fd, state_json);
 		if (r < 0)
@@ -137,6 +165,7 @@ __attribute__((noreturn)) static void init_stage2(struct init_ctx *ctx)
 		.no_pivot = ctx->no_pivot,
 		.in_userns = spec->linux_.namespaces[OCI_NS_USER].present,
 		.terminal = p && p->terminal,
+		.mount_label = ctx->lsm.mount_label,
 	};
 	r = rootfs_prepare(&rc);
 	if (r < 0)
@@ -198,9 +227,13 @@ __attribute__((noreturn)) static void init_stage2(struct init_ctx *ctx)
 
 	if (!p)
 		_exit(1);
-	if (spec->hooks.n[OCI_HOOK_START_CONTAINER] > 0 && hooks_run(spec, OCI_HOOK_START_CONTAINER, state_json) < 0)
-		_exit(1);
-	r = init_exec_process(p, spec, ctx->seccomp, ctx->agent_fd, state_json, ctx->preserve_fds);
+	if (spec->hooks.n[OCI_HOOK_START_CONTAINER] > 0) {
+		cleanup_free char *created = state_json_with_status(state_json, STATUS_CREATED);
+		if (hooks_run(spec, OCI_HOOK_START_CONTAINER, created ? created : state_json) < 0)
+			_exit(1);
+	}
+	r = init_exec_process(p, spec, ctx->seccomp, ctx->agent_fd, state_json, ctx->preserve_fds, &ctx->lsm,
+			      ctx->landlock);
 	_exit(r == -ENOENT ? 127 : 126);
 }
 

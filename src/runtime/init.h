@@ -7,6 +7,8 @@
 #include <stdbool.h>
 
 #include "oci/spec.h"
+#include "runtime/landlock.h"
+#include "runtime/lsm.h"
 #include "runtime/seccomp.h"
 
 struct init_ctx {
@@ -19,6 +21,8 @@ struct init_ctx {
 	int ns_fds[OCI_NS_MAX];
 	struct seccomp_prog *seccomp;
 	int agent_fd;        /* connected linux.seccomp.listenerPath, or -EBADF */
+	struct lsm_plan lsm; /* labels checked against the host's LSMs before the fork */
+	const struct landlock_plan *landlock; /* NULL: no Landlock */
 	int preserve_fds;
 	bool no_pivot;
 	bool no_new_keyring;
@@ -29,6 +33,8 @@ __attribute__((noreturn)) void init_stage1(struct init_ctx *ctx);
 
 /* Shared with exec: apply process attributes in the container and exec. Only returns on
  * failure (-errno, logged). seccomp may be NULL; agent_fd is the connected seccomp agent
- * socket when the filter uses SCMP_ACT_NOTIFY; state_json goes to the agent. */
+ * socket when the filter uses SCMP_ACT_NOTIFY; state_json goes to the agent. lsm holds the
+ * exec labels to write (may be NULL), landlock the ruleset to apply (may be NULL). */
 int init_exec_process(const struct oci_process *p, const struct oci_spec *spec, struct seccomp_prog *seccomp,
-		      int agent_fd, const char *state_json, int preserve_fds);
+		      int agent_fd, const char *state_json, int preserve_fds, const struct lsm_plan *lsm,
+		      const struct landlock_plan *landlock);

@@ -172,7 +172,15 @@ static int apply_oom_score_adj(int value)
 	char buf[32];
 	int n, r;
 
+	/* The init and exec children are non-dumpable (CVE-2019-5736 defence), which makes
+	 * /proc/self entries owned by the host's root: in a user namespace we could not open our own
+	 * oom_score_adj. Be dumpable just for the open; the fd keeps working afterwards. */
+	int dumpable = prctl(PR_GET_DUMPABLE, 0, 0, 0, 0);
+	if (dumpable == 0)
+		prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
 	fd = proc_open("self/oom_score_adj", O_WRONLY);
+	if (dumpable == 0)
+		prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	if (fd == -EXDEV)
 		return log_error_errno(
 		    fd, "process.oomScoreAdj: /proc/self/oom_score_adj is not on procfs, refusing to write it");

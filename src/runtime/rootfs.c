@@ -16,6 +16,7 @@
 #include "lib/mountinfo.h"
 #include "lib/path.h"
 #include "runtime/devices.h"
+#include "runtime/lsm.h"
 #include "runtime/masks.h"
 #include "runtime/mount.h"
 #include "runtime/sysctl.h"
@@ -131,10 +132,20 @@ int rootfs_prepare(const struct rootfs_ctx *ctx)
 
 	for (size_t i = 0; i < spec->n_mounts; i++) {
 		const struct oci_mount *m = &spec->mounts[i];
+		cleanup_strv char **labeled_opts = NULL;
+		struct oci_mount labeled;
 		unsigned flags = ctx->in_userns ? MOUNT_APPLY_IN_USERNS : 0;
 		/* A read-only /dev still needs its device nodes: rootfs_finalize() makes it ro. */
 		if (is_dev_destination(m->destination) && mount_has_option(m, "ro"))
 			flags |= MOUNT_APPLY_DEFER_RDONLY;
+		/* linux.mountLabel (set only when SELinux is active): context="…" on the mount. */
+		if (lsm_mount_options(m, ctx->mount_label, &labeled_opts) < 0)
+			return log_error_errno(-ENOMEM, "Out of memory");
+		if (labeled_opts) {
+			labeled = *m;
+			labeled.options = labeled_opts;
+			m = &labeled;
+		}
 		r = mount_apply_full(rootfd, m, i, ctx->bundle, flags);
 		if (r < 0)
 			return r;

@@ -19,6 +19,7 @@ struct rootfs_ctx {
 	bool no_pivot;       /* --no-pivot: MS_MOVE + chroot instead of pivot_root */
 	bool in_userns;      /* new user namespace: mknod is impossible, bind-mount devices */
 	bool terminal;       /* process.terminal: create /dev/console as a mount point */
+	const char *mount_label; /* linux.mountLabel when SELinux is active (lsm.h), else NULL */
 };
 
 /* Before pivot: set / to rslave (or rprivate/rshared per rootfsPropagation), bind the rootfs

@@ -21,6 +21,8 @@
 #include "lib/cleanup.h"
 #include "lib/fs.h"
 #include "lib/log.h"
+#include "lib/sha256.h"
+#include "runtime/seccomp-cache.h"
 
 #ifndef SECCOMP_FILTER_FLAG_TSYNC_ESRCH
 #define SECCOMP_FILTER_FLAG_TSYNC_ESRCH (1UL << 4)
@@ -247,7 +249,7 @@ static bool args_repeat_index(const struct oci_seccomp_syscall *sc)
 	return false;
 }
 
-static int add_rule(scmp_filter_ctx ctx, const struct oci_seccomp_syscall *sc, size_t idx, uint32_t action, bool *added)
+static int add_rule(scmp_filter_ctx ctx, const struct oci_seccomp_syscall *sc, size_t idx, uint32_t action)
 {
 	struct scmp_arg_cmp cmps[6];
 	bool split = args_repeat_index(sc);
@@ -297,7 +299,6 @@ static int add_rule(scmp_filter_ctx ctx, const struct oci_seccomp_syscall *sc, s
 		if (r < 0)
 			return log_error_errno(r, "linux.seccomp.syscalls[%zu]: cannot add a rule for '%s': %m", idx,
 					       *name);
-		*added = true;
 	}
 	return 0;
 }
@@ -330,18 +331,14 @@ static int export_bpf(scmp_filter_ctx ctx, struct seccomp_prog *prog)
 	return 0;
 }
 
-int seccomp_compile(const struct oci_seccomp *spec, struct seccomp_prog **ret)
+/* The program's flags and whether it has a listener, and the default action: everything
+ * but the BPF itself, so a program loaded from the cache gets them from the spec and this
+ * kernel. Cheap: no libseccomp context. */
+static int prepare(const struct oci_seccomp *spec, struct seccomp_prog *prog, uint32_t *ret_def)
 {
-	CLEANUP(seccomp_ctx_releasep) scmp_filter_ctx ctx = NULL;
-	CLEANUP(seccomp_prog_freep) struct seccomp_prog *prog = NULL;
 	uint32_t def;
-	bool notify = false;
 	int r;
 
-	if (!spec || !spec->present) {
-		*ret = NULL;
-		return 0;
-	}
 	r = action_to_scmp(spec->default_action, spec->has_default_errno_ret, spec->default_errno_ret,
 			   "linux.seccomp.defaultAction", &def);
 	if (r < 0)
@@ -351,47 +348,23 @@ int seccomp_compile(const struct oci_seccomp *spec, struct seccomp_prog **ret)
 	if (spec->default_action == OCI_SCMP_ACT_NOTIFY)
 		return log_error_errno(-EINVAL,
 				       "linux.seccomp.defaultAction: SCMP_ACT_NOTIFY cannot be the default action");
-
-	prog = calloc(1, sizeof(*prog));
-	if (!prog)
-		return log_error_errno(-ENOMEM, "linux.seccomp: out of memory");
-	ctx = seccomp_init(def);
-	if (!ctx)
-		return log_error_errno(-EINVAL, "linux.seccomp: cannot initialize libseccomp with defaultAction %s",
-				       action_name(spec->default_action));
-	r = add_architectures(ctx, spec->architectures);
-	if (r < 0)
-		return r;
 	r = parse_flags(spec->flags, &prog->flags);
 	if (r < 0)
 		return r;
 
-	for (size_t i = 0; i < spec->n_syscalls; i++) {
+	/* A NOTIFY rule counts when it makes it into the filter: its action differs from the
+	 * default (else generate() skips it) and one of its names is a syscall here. */
+	for (size_t i = 0; i < spec->n_syscalls && !prog->notify; i++) {
 		const struct oci_seccomp_syscall *sc = &spec->syscalls[i];
-		char field[64];
-		uint32_t act;
-		bool added = false;
-
-		snprintf(field, sizeof(field), "linux.seccomp.syscalls[%zu].action", i);
-		r = action_to_scmp(sc->action, sc->has_errno_ret, sc->errno_ret, field, &act);
-		if (r < 0)
-			return r;
-		/* libseccomp rejects a rule with the default action (EACCES); it is a no-op. */
-		if (act == def) {
-			log_debug("linux.seccomp.syscalls[%zu]: action equals defaultAction, skipping it", i);
+		if (sc->action != OCI_SCMP_ACT_NOTIFY)
 			continue;
-		}
-		r = add_rule(ctx, sc, i, act, &added);
-		if (r < 0)
-			return r;
-		if (added && sc->action == OCI_SCMP_ACT_NOTIFY)
-			notify = true;
+		for (char **name = sc->names; name && *name && !prog->notify; name++)
+			prog->notify = seccomp_syscall_resolve_name(*name) != __NR_SCMP_ERROR;
 	}
 
-	if (notify && !spec->listener_path)
+	if (prog->notify && !spec->listener_path)
 		return log_error_errno(-EINVAL, "linux.seccomp.listenerPath: required when SCMP_ACT_NOTIFY is used");
-	if (notify) {
-		prog->notify = true;
+	if (prog->notify) {
 		prog->flags |= SECCOMP_FILTER_FLAG_NEW_LISTENER;
 		/* TSYNC with a listener needs TSYNC_ESRCH (5.7); the init is single-threaded,
 		 * so without it TSYNC has nothing to do and is dropped. */
@@ -406,6 +379,50 @@ int seccomp_compile(const struct oci_seccomp *spec, struct seccomp_prog **ret)
 			  "SCMP_ACT_NOTIFY, dropping it");
 		prog->flags &= ~(unsigned)SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV;
 	}
+	*ret_def = def;
+	return 0;
+}
+
+/* The BPF program, built by libseccomp. */
+static int generate(const struct oci_seccomp *spec, uint32_t def, struct seccomp_prog *prog)
+{
+	CLEANUP(seccomp_ctx_releasep) scmp_filter_ctx ctx = NULL;
+	int r;
+
+	ctx = seccomp_init(def);
+	if (!ctx)
+		return log_error_errno(-EINVAL, "linux.seccomp: cannot initialize libseccomp with defaultAction %s",
+				       action_name(spec->default_action));
+	/* A binary search over the syscall numbers instead of libseccomp's default linear list
+	 * (sorted by number, so a low-numbered syscall like read(2) is compared against every
+	 * rule first): a few comparisons per syscall for any profile size. Kernels from 5.11
+	 * skip the filter entirely for syscalls it allows unconditionally, but every other
+	 * syscall, and older kernels, run the program. */
+	r = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
+	if (r < 0)
+		log_debug_errno(r, "linux.seccomp: libseccomp cannot build a binary tree (%m), using a list");
+	r = add_architectures(ctx, spec->architectures);
+	if (r < 0)
+		return r;
+
+	for (size_t i = 0; i < spec->n_syscalls; i++) {
+		const struct oci_seccomp_syscall *sc = &spec->syscalls[i];
+		char field[64];
+		uint32_t act;
+
+		snprintf(field, sizeof(field), "linux.seccomp.syscalls[%zu].action", i);
+		r = action_to_scmp(sc->action, sc->has_errno_ret, sc->errno_ret, field, &act);
+		if (r < 0)
+			return r;
+		/* libseccomp rejects a rule with the default action (EACCES); it is a no-op. */
+		if (act == def) {
+			log_debug("linux.seccomp.syscalls[%zu]: action equals defaultAction, skipping it", i);
+			continue;
+		}
+		r = add_rule(ctx, sc, i, act);
+		if (r < 0)
+			return r;
+	}
 
 	r = export_bpf(ctx, prog);
 	if (r == -E2BIG)
@@ -413,8 +430,60 @@ int seccomp_compile(const struct oci_seccomp *spec, struct seccomp_prog **ret)
 				       BPF_MAXINSNS);
 	if (r < 0)
 		return log_error_errno(r, "linux.seccomp: cannot export the BPF program: %m");
+	return 0;
+}
+
+int seccomp_compile_cached(const struct oci_seccomp *spec, const char *cache_dir, struct seccomp_prog **ret)
+{
+	CLEANUP(seccomp_prog_freep) struct seccomp_prog *prog = NULL;
+	char key[SHA256_HEX_SIZE] = "";
+	uint32_t def = 0;
+	int r;
+
+	if (!spec || !spec->present) {
+		*ret = NULL;
+		return 0;
+	}
+	prog = calloc(1, sizeof(*prog));
+	if (!prog)
+		return log_error_errno(-ENOMEM, "linux.seccomp: out of memory");
+	r = prepare(spec, prog, &def);
+	if (r < 0)
+		return r;
+
+	if (cache_dir) {
+		struct sock_filter *insns = NULL;
+		size_t n = 0;
+
+		r = seccomp_cache_key(spec, key);
+		if (r >= 0)
+			r = seccomp_cache_load(cache_dir, key, &insns, &n);
+		if (r >= 0) {
+			prog->insns = insns;
+			prog->len = (unsigned short)n;
+			log_debug("linux.seccomp: using the cached filter %s/%s.bpf (%zu instructions)", cache_dir, key, n);
+			*ret = TAKE_PTR(prog);
+			return 0;
+		}
+		if (r != -ENOENT)
+			log_debug_errno(r, "linux.seccomp: not using the filter cache in '%s': %m", cache_dir);
+	}
+
+	r = generate(spec, def, prog);
+	if (r < 0)
+		return r;
+	if (cache_dir && key[0]) {
+		r = seccomp_cache_store(cache_dir, key, prog->insns, prog->len);
+		if (r < 0)
+			log_debug_errno(r, "linux.seccomp: cannot store the filter in the cache '%s': %m", cache_dir);
+	}
 	*ret = TAKE_PTR(prog);
 	return 0;
+}
+
+int seccomp_compile(const struct oci_seccomp *spec, struct seccomp_prog **ret)
+{
+	return seccomp_compile_cached(spec, NULL, ret);
 }
 
 int seccomp_install(struct seccomp_prog *prog, int *ret_listener_fd)

@@ -11,6 +11,10 @@ struct seccomp_prog; /* opaque: a compiled BPF program + flags */
 
 /* NULL *ret when spec has no seccomp. Errors name the field: "linux.seccomp.syscalls[2]...". */
 int seccomp_compile(const struct oci_seccomp *spec, struct seccomp_prog **ret);
+/* Same, through the filter cache in cache_dir (seccomp_cache_dir(root), see
+ * seccomp-cache.h): a hit loads the stored BPF instead of running libseccomp, a miss
+ * compiles and stores it. The cache never makes this fail; cache_dir NULL = no cache. */
+int seccomp_compile_cached(const struct oci_seccomp *spec, const char *cache_dir, struct seccomp_prog **ret);
 /* Installs the filter; if the action set uses NOTIFY, *ret_listener_fd receives the
  * listener fd (else -EBADF). */
 int seccomp_install(struct seccomp_prog *prog, int *ret_listener_fd);

@@ -14,6 +14,7 @@
 #include "lib/cleanup.h"
 #include "lib/fs.h"
 #include "lib/log.h"
+#include "runtime/cgroup.h"
 
 char *state_default_root(void)
 {
@@ -94,6 +95,11 @@ int state_save(const char *root, const struct container_state *st)
 		if (a)
 			json_object_object_add(o, "annotations", a);
 	}
+	if (st->cgroup) {
+		struct json_object *c = json_tokener_parse(st->cgroup);
+		if (c)
+			json_object_object_add(o, "cgroup", c);
+	}
 	const char *txt = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN);
 	cleanup_free char *d = state_dir(root, st->id), *path = NULL;
 	int r = -ENOMEM;
@@ -149,6 +155,8 @@ int state_load(const char *root, const char *id, struct container_state **ret)
 		st->in_pidns = json_object_get_boolean(v);
 	if (json_object_object_get_ex(o, "annotations", &v))
 		st->annotations_json = strdup(json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN));
+	if (json_object_object_get_ex(o, "cgroup", &v) && json_object_is_type(v, json_type_object))
+		st->cgroup = strdup(json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(o);
 	if (!st->id)
 		st->id = strdup(id);
@@ -166,6 +174,7 @@ void state_free(struct container_state *st)
 	free(st->created);
 	free(st->owner);
 	free(st->annotations_json);
+	free(st->cgroup);
 	free(st);
 }
 
@@ -205,6 +214,9 @@ enum container_status state_status(const char *root, const struct container_stat
 {
 	if (!state_init_alive(st))
 		return STATUS_STOPPED;
+	/* Frozen (v1 freezer.state, v2 cgroup.freeze) means paused, created or running. */
+	if (st->cgroup && cgroup_serialized_frozen(st->cgroup))
+		return STATUS_PAUSED;
 	cleanup_free char *d = state_dir(root, st->id), *fifo = NULL;
 	if (d && asprintf(&fifo, "%s/exec.fifo", d) >= 0 && access(fifo, F_OK) == 0)
 		return STATUS_CREATED;
@@ -213,7 +225,7 @@ enum container_status state_status(const char *root, const struct container_stat
 
 const char *state_status_name(enum container_status s)
 {
-	static const char *const names[] = { "creating", "created", "running", "stopped" };
+	static const char *const names[] = { "creating", "created", "running", "stopped", "paused" };
 	return names[s];
 }
 
@@ -231,6 +243,19 @@ char *state_to_json(const struct container_state *st, enum container_status stat
 	struct json_object *a = st->annotations_json ? json_tokener_parse(st->annotations_json) : NULL;
 	json_object_object_add(o, "annotations", a ? a : json_object_new_object());
 	char *s = strdup(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(o);
+	return s;
+}
+
+char *state_json_with_status(const char *json, enum container_status status)
+{
+	struct json_object *o = json_tokener_parse(json);
+	if (!o || !json_object_is_type(o, json_type_object)) {
+		json_object_put(o);
+		return NULL;
+	}
+	json_object_object_add(o, "status", json_object_new_string(state_status_name(status)));
+	char *s = strdup(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(o);
 	return s;
 }

@@ -7,7 +7,7 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
-enum container_status { STATUS_CREATING, STATUS_CREATED, STATUS_RUNNING, STATUS_STOPPED };
+enum container_status { STATUS_CREATING, STATUS_CREATED, STATUS_RUNNING, STATUS_STOPPED, STATUS_PAUSED };
 
 struct container_state {
 	char *id;
@@ -16,6 +16,7 @@ struct container_state {
 	char *created;         /* RFC 3339 */
 	char *owner;
 	char *annotations_json; /* JSON object text, or NULL */
+	char *cgroup;           /* the container's cgroup (cgroup_serialize() JSON text), or NULL */
 	pid_t pid;
 	unsigned long long start_time; /* /proc/PID/stat field 22 */
 	bool rootless;
@@ -38,6 +39,9 @@ enum container_status state_status(const char *root, const struct container_stat
 const char *state_status_name(enum container_status s);
 /* The OCI state JSON (runtime.md "State"), plus runc's rootfs/created/owner. Caller frees. */
 char *state_to_json(const struct container_state *st, enum container_status status);
+/* A copy of an OCI state JSON text with "status" replaced (hooks that run later in the
+ * lifecycle than the state they were given). Caller frees; NULL on bad input. */
+char *state_json_with_status(const char *json, enum container_status status);
 int state_remove(const char *root, const char *id);
 /* Start time of a live pid (field 22 of /proc/PID/stat) or -ESRCH. */
 int state_pid_start_time(pid_t pid, unsigned long long *ret);

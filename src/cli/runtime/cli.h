@@ -26,6 +26,10 @@ int verb_ps(int argc, char **argv);
 int verb_list(int argc, char **argv);
 int verb_spec(int argc, char **argv);
 int verb_features(int argc, char **argv);
+int verb_pause(int argc, char **argv);
+int verb_resume(int argc, char **argv);
+int verb_update(int argc, char **argv);
+int verb_events(int argc, char **argv);
 
 /* Exit code for a -errno from the library (1: runc's generic failure). */
 int cli_exit(int r);

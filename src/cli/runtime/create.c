@@ -79,6 +79,7 @@ int cli_parse_create(int argc, char **argv, struct create_opts *o, bool is_run, 
 	o->id = argv[optind];
 	o->root = arg_root;
 	o->rootless = arg_rootless;
+	o->cgroup_manager = arg_cgroup_manager;
 	return 0;
 }
 

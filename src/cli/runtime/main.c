@@ -30,6 +30,10 @@ static const struct verb verbs[] = {
 	{ "list", "list containers", verb_list },
 	{ "spec", "write a template config.json", verb_spec },
 	{ "features", "print the runtime's features as JSON", verb_features },
+	{ "pause", "freeze every process of a container", verb_pause },
+	{ "resume", "thaw a paused container", verb_resume },
+	{ "update", "change the resource limits of a live container", verb_update },
+	{ "events", "stream OOM events and stats of a container (--stats: one snapshot)", verb_events },
 };
 
 int cli_exit(int r)
