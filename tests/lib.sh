@@ -86,7 +86,7 @@ KK_ROOTLESS_USER=${KK_ROOTLESS_USER-kktest}
 KK_NOSUB_USER=${KK_NOSUB_USER-kknosub}
 export KK_ROOTLESS_USER
 KK_RL_OK=0
-KK_RL_WHY="no rootless user configured (KK_ROOTLESS_USER is empty)"
+KK_RL_WHY=${KK_ROOTLESS_WHY:-"no rootless user configured (KK_ROOTLESS_USER is empty)"}
 KK_RL_ROOT=$T_DIR/rl-state
 if [ -n "$KK_ROOTLESS_USER" ]; then
 	if ! KK_RL_UID=$(id -u "$KK_ROOTLESS_USER" 2>/dev/null); then
@@ -528,8 +528,8 @@ _kk_force_delete() { # MODE ID
 }
 
 _kk_cleanup_test() { # TESTNUM
-	local mode id bundle num
-	while IFS=$'\t' read -r mode id bundle num; do
+	local mode id
+	while IFS=$'\t' read -r mode id _ _; do
 		_kk_force_delete "$mode" "$id" </dev/null >/dev/null 2>&1
 	done < <(awk -F'\t' -v n="$1" '$1 != "pid" && $4 == n' "$T_DIR/.tracked")
 	_kk_run_defers "$T_DIR/.defer.$1"
@@ -563,16 +563,16 @@ _kk_final_check() {
 }
 
 _kk_exit() {
-	local rc=$? mode id bundle num f p mnt
+	local rc=$? mode id bundle f p mnt
 	trap - EXIT INT TERM HUP
-	while IFS=$'\t' read -r mode id bundle num; do
+	while IFS=$'\t' read -r mode id _ _; do
 		_kk_force_delete "$mode" "$id" </dev/null >/dev/null 2>&1
 	done < <(awk -F'\t' '$1 != "pid"' "$T_DIR/.tracked" 2>/dev/null)
 	for f in "$T_DIR"/.defer.*; do _kk_run_defers "$f"; done
 	for p in $(_kk_env_pids "KK_RT_MARK=$T_DIR") $(_kk_env_pids "KK_TEST_DIR=$T_DIR"); do
 		kill -KILL "$p" 2>/dev/null
 	done
-	while IFS=$'\t' read -r mode id bundle num; do
+	while IFS=$'\t' read -r mode id bundle _; do
 		for p in $(_kk_env_pids "KK_BUNDLE=$bundle"); do kill -KILL "$p" 2>/dev/null; done
 	done < <(awk -F'\t' '$1 != "pid"' "$T_DIR/.tracked" 2>/dev/null)
 	# Never rm -rf through a mount (a bind of a host dir would be emptied): unmount first,

@@ -22,7 +22,6 @@ set -u
 shopt -s nullglob lastpipe
 
 cd "$(dirname "$0")/.." || exit 1
-REPO=$PWD
 FILTER=${1:-}
 FILE_TIMEOUT=${KK_FILE_TIMEOUT:-300}
 JOBS=${KK_JOBS:-2}
@@ -143,6 +142,12 @@ run_tap() {
 }
 
 # ---- 1. build --------------------------------------------------------------------------
+show_build_errors() { # LOG: the compiler's error lines (or the log's end), as comments
+	local errs
+	errs=$(grep -E 'error|Error|undefined reference' "$1" | head -n 40)
+	[ -n "$errs" ] || errs=$(tail -n 40 "$1")
+	printf '%s\n' "$errs" | cut -c1-400 | sed 's|^|build: #   |'
+}
 need_build=1
 if [ -n "${RUNTIME:-}" ]; then
 	need_build=0
@@ -159,14 +164,14 @@ if [ "$need_build" = 1 ]; then
 		build_ok=1
 	else
 		result build fail "make"
-		tail -n 60 "$KK_TMP/build.log" | sed 's|^|build: #   |'
+		show_build_errors "$KK_TMP/build.log"
 	fi
 	if make -j"$JOBS" SAN=1 >"$KK_TMP/build-san.log" 2>&1; then
 		result build ok "make SAN=1"
 		san_ok=1
 	else
 		result build fail "make SAN=1"
-		tail -n 60 "$KK_TMP/build-san.log" | sed 's|^|build: #   |'
+		show_build_errors "$KK_TMP/build-san.log"
 	fi
 fi
 
@@ -243,6 +248,8 @@ if [ "${#files[@]}" -gt 0 ] && [ "$runtime_ok" = 1 ]; then
 				echo "# rootless setup failed; rootless cases will be skipped:"
 				sed 's/^/#   /' "$KK_TMP/setup-rootless.log"
 				export KK_ROOTLESS_USER=""
+				KK_ROOTLESS_WHY="tests/setup-rootless.sh failed: $(tail -n 1 "$KK_TMP/setup-rootless.log")"
+				export KK_ROOTLESS_WHY
 			fi
 		fi
 		echo "# runtime under test: $RUNTIME ($("$RUNTIME" --version 2>&1 | head -n 1))"

@@ -241,8 +241,11 @@ int cgroup_apply_plan(const struct cgroup *cg, const struct cgroup_plan *p, cons
 			return log_error_errno(r, "%s.%s: not supported by this kernel (%s/%s does not exist)", what, w->field,
 					       dir, w->file);
 		if (r < 0)
-			return log_error_errno(r, "%s.%s: writing '%s' to %s/%s failed: %m", what, w->field, w->value, dir,
-					       w->file);
+			return log_error_errno(r, "%s.%s: writing '%s' to %s/%s failed: %m%s", what, w->field, w->value, dir,
+					       w->file,
+					       r == -EBUSY && strstr(w->file, "limit_in_bytes")
+						       ? " (the cgroup already uses more than that)"
+						       : "");
 	}
 	return 0;
 }
@@ -360,6 +363,17 @@ static int extra_devices(struct cgroup *cg, const struct oci_device *devs, size_
 	return 0;
 }
 
+/* What v2 does without a controller (cgroup.freeze, cpu.stat, the BPF device filter) moves
+ * to the v2 dir when the v1 dir that served it is gone (rootless on a hybrid host). */
+static void reassign_core_roles(struct cgroup *cg)
+{
+	static const int core[] = { CGROUP_FREEZER, CGROUP_CPUACCT, CGROUP_DEVICES };
+	int v2 = cgroup_dir_index(cg, CGROUP_CORE);
+	for (size_t k = 0; v2 >= 0 && k < ELEMENTSOF(core); k++)
+		if (cgroup_dir_index(cg, core[k]) < 0)
+			cg->dirs[v2].roles |= CGROUP_BIT(core[k]);
+}
+
 /* Drop the dirs we cannot use (rootless). */
 static void drop_unusable(struct cgroup *cg)
 {
@@ -374,6 +388,7 @@ static void drop_unusable(struct cgroup *cg)
 		free(cg->dirs[i].base);
 	}
 	cg->n_dirs = k;
+	reassign_core_roles(cg);
 }
 
 static int prepare_dirs(struct cgroup *cg, const struct cgroup_layout *l, bool relative)
@@ -653,6 +668,7 @@ static int rootless_drop(struct cgroup *cg, size_t i, int r, const char *what)
 	free(d->base);
 	memmove(d, d + 1, (cg->n_dirs - i - 1) * sizeof(*d));
 	cg->n_dirs--;
+	reassign_core_roles(cg);
 	return 1;
 }
 

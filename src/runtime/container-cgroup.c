@@ -47,6 +47,19 @@ int container_cgroup_load(const char *root, const char *id, const struct contain
 	return 0;
 }
 
+int container_cgroup_join(const struct container_state *st, pid_t pid)
+{
+	struct cgroup *cg = NULL;
+	if (!st->cgroup)
+		return 0;
+	int r = cgroup_deserialize(st->cgroup, &cg);
+	if (r < 0)
+		return log_error_errno(r, "container '%s': the recorded cgroup is corrupt", st->id);
+	r = cgroup_attach(cg, pid);
+	cgroup_free(cg);
+	return r;
+}
+
 /* Load state + cgroup of a live container; needs one. */
 static int load_live(const char *root, const char *id, const char *verb, struct container_state **ret_st,
 		     struct cgroup **ret_cg, enum container_status *ret_status)

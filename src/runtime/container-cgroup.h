@@ -15,6 +15,11 @@ int container_cgroup_load(const char *root, const char *id, const struct contain
 /* Where create records the cgroup before making it: ROOT/ID/cgroup.json. Caller frees. */
 char *container_cgroup_record_path(const char *root, const char *id);
 
+/* Move pid into the container's cgroup (0 if it has none), e.g. the process `exec` forks:
+ * call it before that process setns()es into the container's mount namespace, where the
+ * host's cgroup paths are not visible. */
+int container_cgroup_join(const struct container_state *st, pid_t pid);
+
 int container_pause(const char *root, const char *id);
 int container_resume(const char *root, const char *id);
 /* resources_json: a linux.resources object (sections merged into what was applied). */

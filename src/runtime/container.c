@@ -22,6 +22,7 @@
 #include "lib/fs.h"
 #include "lib/log.h"
 #include "runtime/caps.h"
+#include "runtime/exe-seal.h"
 #include "runtime/cgroup.h"
 #include "runtime/container-cgroup.h"
 #include "runtime/hooks.h"
@@ -29,6 +30,7 @@
 #include "runtime/landlock.h"
 #include "runtime/lsm.h"
 #include "runtime/namespaces.h"
+#include "runtime/seccomp-cache.h"
 #include "runtime/state.h"
 #include "runtime/sync.h"
 #include "runtime/terminal.h"
@@ -291,6 +293,11 @@ int container_create(const struct create_opts *o, pid_t *ret_pid, bool *ret_term
 	r = userns_check_maps(&spec->linux_);
 	if (r < 0)
 		goto out;
+	/* CVE-2019-5736: a container that may ptrace us must only ever see a sealed copy of
+	 * the runtime binary (exe-seal.h). May re-execute the command from the start. */
+	r = exe_seal_ensure(exe_seal_needed_for_create(spec));
+	if (r < 0)
+		goto out;
 	/* LSM labels and Landlock are checked here, in the host's mount namespace and before
 	 * anything is created, so a bad config fails cleanly and warnings reach our stderr. */
 	r = lsm_plan_make(spec, spec->process, true, lsm_detect(), &lsm);
@@ -299,7 +306,10 @@ int container_create(const struct create_opts *o, pid_t *ret_pid, bool *ret_term
 	r = landlock_plan_new(spec, &landlock);
 	if (r < 0)
 		goto out;
-	r = seccomp_compile(&spec->linux_.seccomp, &seccomp);
+	{
+		cleanup_free char *cache = seccomp_cache_dir(o->root);
+		r = seccomp_compile_cached(&spec->linux_.seccomp, cache, &seccomp);
+	}
 	if (r < 0)
 		goto out;
 	r = ns_open_paths(&spec->linux_, ns_fds);
@@ -570,25 +580,31 @@ int container_pids(const char *root, const char *id, pid_t **ret, size_t *ret_n)
 		return -ENOMEM;
 	}
 	if (state_init_alive(st) && st->cgroup) {
-		/* The cgroup holds every process of the container, pid namespace or not. */
+		/* The cgroup holds every process of the container, pid namespace or not (the
+		 * pid namespace scan below adds processes that joined only the namespace). */
 		struct cgroup *cg = NULL;
 		pid_t *cv = NULL;
 		size_t cn = 0;
 		if (cgroup_deserialize(st->cgroup, &cg) >= 0 && cgroup_pids(cg, &cv, &cn) >= 0 && cn > 0) {
-			cgroup_free(cg);
 			free(v);
-			state_free(st);
-			*ret = cv;
-			*ret_n = cn;
-			return 0;
+			v = cv;
+			n = cap = cn;
+		} else {
+			free(cv);
 		}
 		cgroup_free(cg);
-		free(cv);
 	}
 	if (state_init_alive(st)) {
 		ino_t ns = st->in_pidns ? pidns_of(st->pid) : 0;
 		if (!ns) {
-			v[n++] = st->pid;
+			bool have = false;
+			for (size_t i = 0; i < n; i++)
+				have |= v[i] == st->pid;
+			pid_t *nv = have || n < cap ? v : realloc(v, (cap *= 2) * sizeof(pid_t));
+			if (nv && !have) {
+				v = nv;
+				v[n++] = st->pid;
+			}
 		} else {
 			DIR *dir = opendir("/proc");
 			struct dirent *de;
@@ -596,6 +612,11 @@ int container_pids(const char *root, const char *id, pid_t **ret, size_t *ret_n)
 				char *end;
 				long p = strtol(de->d_name, &end, 10);
 				if (*end || p <= 0 || pidns_of((pid_t)p) != ns)
+					continue;
+				bool have = false;
+				for (size_t i = 0; i < n && !have; i++)
+					have = v[i] == (pid_t)p;
+				if (have)
 					continue;
 				if (n == cap) {
 					pid_t *nv = realloc(v, (cap *= 2) * sizeof(pid_t));

@@ -18,11 +18,13 @@
 #include "lib/fs.h"
 #include "lib/log.h"
 #include "runtime/container.h"
+#include "runtime/exe-seal.h"
 #include "runtime/init.h"
 #include "runtime/landlock.h"
 #include "runtime/lsm.h"
 #include "runtime/process.h"
 #include "runtime/seccomp.h"
+#include "runtime/seccomp-cache.h"
 #include "runtime/state.h"
 #include "runtime/sync.h"
 #include "runtime/terminal.h"
@@ -115,6 +117,21 @@ int container_exec(const struct exec_opts *o)
 		r = log_error_errno(-ESRCH, "cannot exec in container '%s': it is stopped", o->id);
 		goto out;
 	}
+	/* CVE-2019-5736: if anything in the container may ptrace us, run from a sealed copy of
+	 * the binary (exe-seal.h; may re-execute the command from the start). Before `start`
+	 * the init itself still runs runtime code: a ptrace-capable process must not join it
+	 * unless that init runs from a sealed copy too. */
+	bool seal = exe_seal_needed_for_exec(st->pid, o->process);
+	if (seal && s == STATUS_CREATED && !exe_seal_is_sealed(st->pid)) {
+		r = log_error_errno(-EPERM,
+				    "cannot exec in container '%s' before it is started: a process with "
+				    "CAP_SYS_PTRACE could reach the runtime binary through the init (CVE-2019-5736)",
+				    o->id);
+		goto out;
+	}
+	r = exe_seal_ensure(seal);
+	if (r < 0)
+		goto out;
 	/* The exec'd process gets the container's Landlock ruleset and its own labels, checked
 	 * here in the host's mount namespace (lsm.h). */
 	r = lsm_plan_make(o->spec, o->process, false, lsm_detect(), &lsm);
@@ -124,7 +141,8 @@ int container_exec(const struct exec_opts *o)
 		r = landlock_plan_new(o->spec, &landlock);
 		if (r < 0)
 			goto out;
-		r = seccomp_compile(&o->spec->linux_.seccomp, &seccomp);
+		cleanup_free char *cache = seccomp_cache_dir(o->root);
+		r = seccomp_compile_cached(&o->spec->linux_.seccomp, cache, &seccomp);
 		if (r < 0)
 			goto out;
 		if (o->spec->linux_.seccomp.listener_path) {

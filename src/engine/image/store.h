@@ -33,6 +33,7 @@
 
 #include "engine/image/digest.h"
 #include "engine/image/idmap.h"
+#include "lib/cleanup.h"
 
 struct store {
 	char *root;
@@ -80,6 +81,12 @@ int store_default_root(char **ret);
 int store_open(const char *root, struct store **ret);
 /* Releases pins, removes this process's tmp dir, closes everything. NULL-safe. */
 void store_free(struct store *s);
+
+static inline void store_freep(struct store **s)
+{
+	store_free(*s);
+}
+#define cleanup_store CLEANUP(store_freep)
 
 /* flock on storage.lock; nests (only the outermost call locks/unlocks). */
 int store_lock(struct store *s, bool exclusive);

@@ -14,6 +14,7 @@
 
 struct tar_reader {
 	tar_read_fn read_fn;
+	tar_skip_fn skip_fn;
 	void *userdata;
 	struct tar_limits lim;
 	struct tar_entry e;
@@ -96,9 +97,16 @@ static int read_full(struct tar_reader *tr, void *buf, size_t len)
 	return 1;
 }
 
+void tar_reader_set_skip(struct tar_reader *tr, tar_skip_fn skip_fn)
+{
+	tr->skip_fn = skip_fn;
+}
+
 static int skip_bytes(struct tar_reader *tr, uint64_t n)
 {
 	char buf[16384];
+	if (tr->skip_fn && n > 0)
+		return tr->skip_fn(tr->userdata, n);
 	while (n > 0) {
 		size_t k = n > sizeof(buf) ? sizeof(buf) : (size_t)n;
 		int r = read_full(tr, buf, k);

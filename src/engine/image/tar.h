@@ -68,6 +68,11 @@ struct tar_reader;
 int tar_reader_new(tar_read_fn read_fn, void *userdata, const struct tar_limits *lim, struct tar_reader **ret);
 void tar_reader_free(struct tar_reader *tr);
 
+/* Optional: advance the input by n bytes without reading them (a seekable file), used
+ * to skip entry data when only the index of an archive is wanted. */
+typedef int (*tar_skip_fn)(void *userdata, uint64_t n);
+void tar_reader_set_skip(struct tar_reader *tr, tar_skip_fn skip_fn);
+
 /* Next entry: 1 and *ret (owned by the reader, valid until the next call), 0 at the end
  * of the archive (two zero blocks, or one zero block followed by end of input), -errno on
  * error with tar_reader_error() set. Unread data of the previous entry is skipped. */

@@ -157,7 +157,7 @@ test_join_uts_of_other_container() {
 }
 
 test_no_ns_shares_host() {
-	local b id out
+	local b id
 	b=$(new_bundle) || return
 	id=$(new_id)
 	jq_config "$b" '.linux.namespaces |= map(select(.type != "network"))' || return
@@ -169,7 +169,7 @@ test_no_ns_shares_host() {
 
 test_rootless_namespaces() {
 	need_rootless || return 0
-	local b id t link bad=0
+	local b id t link
 	b=$(new_bundle --rootless) || return
 	id=$(new_id)
 	jq_config "$b" '.linux.namespaces |= (map(select(.type != "network" and .type != "cgroup"))

@@ -184,6 +184,33 @@ test_capabilities() {
 	assert_eq 0000000000000000 "$(status_of "$OUT" CapAmb)" "CapAmb"
 }
 
+test_ambient_caps_nonroot() {
+	local b id c='["CAP_NET_BIND_SERVICE"]'
+	b=$(new_bundle) || return
+	id=$(new_id)
+	jq_config "$b" '.process.user = {"uid": 1000, "gid": 1000}
+		| .process.capabilities = {"bounding": $c, "effective": $c, "permitted": $c, "inheritable": $c, "ambient": $c}' \
+		--argjson c "$c" || return
+	set_args "$b" cat /proc/self/status
+	capture rt run -b "$b" "$id"
+	assert_ok run || return
+	# CAP_NET_BIND_SERVICE is bit 10.
+	assert_eq 0000000000000400 "$(status_of "$OUT" CapAmb)" "CapAmb of uid 1000"
+	assert_eq 0000000000000400 "$(status_of "$OUT" CapEff)" "CapEff of uid 1000 (from the ambient set)"
+}
+
+test_nonroot_no_ambient_no_caps() {
+	local b id
+	b=$(new_bundle) || return
+	id=$(new_id)
+	jq_config "$b" '.process.user = {"uid": 1000, "gid": 1000}' || return
+	set_args "$b" cat /proc/self/status
+	capture rt run -b "$b" "$id"
+	assert_ok run || return
+	assert_eq 0000000000000000 "$(status_of "$OUT" CapEff)" "CapEff of uid 1000 without ambient capabilities"
+	assert_eq 0000000000000000 "$(status_of "$OUT" CapPrm)" "CapPrm of uid 1000 without ambient capabilities"
+}
+
 test_default_caps_no_inheritable() {
 	local b id
 	b=$(new_bundle) || return
@@ -368,6 +395,8 @@ run_test "oomScoreAdj 500 shows in /proc/self/oom_score_adj" test_oom_score_adj
 run_test "noNewPrivileges true: NoNewPrivs 1" test_nnp_on
 run_test "noNewPrivileges false: NoNewPrivs 0" test_nnp_off
 run_test "capabilities: bounding/effective/permitted as configured (CHOWN|KILL), inheritable/ambient empty" test_capabilities
+run_test "ambient capabilities: uid 1000 keeps CAP_NET_BIND_SERVICE across exec" test_ambient_caps_nonroot
+run_test "uid 1000 without ambient capabilities has none effective or permitted" test_nonroot_no_ambient_no_caps
 run_test "default spec: CapInh and CapAmb empty, no CAP_SYS_ADMIN" test_default_caps_no_inheritable
 run_test "terminal false: no stdio fd is a tty" test_not_a_terminal
 run_test "terminal true: the pty master arrives on --console-socket and carries the output" test_terminal_console_socket

@@ -1,0 +1,665 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "pull.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "engine/image/image.h"
+#include "engine/image/layer.h"
+#include "engine/image/manifest.h"
+#include "engine/image/progress.h"
+#include "engine/image/reference.h"
+#include "engine/image/registry.h"
+#include "lib/cleanup.h"
+#include "lib/fs.h"
+#include "lib/log.h"
+
+#define PEND_PAUSE (8u << 20)  /* buffered for an unpacker: pause the download above this */
+#define PEND_RESUME (1u << 20) /* … and resume below this */
+#define MAX_PARALLEL 6L
+
+struct xfer {
+	size_t idx;
+	const char *digest;
+	int64_t size;
+	CURL *h;
+	int blob_fd;
+	char blob_name[96];
+	int pipe_fd; /* to the unpacker, -EBADF when not unpacking or closed */
+	struct layer_job *job;
+	struct sha256_ctx sha;
+	uint64_t got;
+	uint64_t tar_bytes, entries; /* the unpacker's report */
+	char *pend;
+	size_t pend_len, pend_off, pend_cap;
+	bool paused, done, failed;
+	CURLcode code;
+	char err[512];
+	struct progress *prog;
+};
+
+static size_t pending(const struct xfer *x)
+{
+	return x->pend_len - x->pend_off;
+}
+
+/* Writes what the pipe takes now; returns -EPIPE when the unpacker has gone. */
+static int flush_pending(struct xfer *x)
+{
+	while (pending(x) > 0) {
+		ssize_t n = write(x->pipe_fd, x->pend + x->pend_off, pending(x));
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == EAGAIN)
+				return 0;
+			return -errno;
+		}
+		x->pend_off += (size_t)n;
+	}
+	x->pend_len = x->pend_off = 0;
+	return 0;
+}
+
+static int push_pending(struct xfer *x, const char *p, size_t len)
+{
+	if (pending(x) == 0) {
+		x->pend_len = x->pend_off = 0;
+		/* Fast path: straight into the pipe. */
+		ssize_t n;
+		do
+			n = write(x->pipe_fd, p, len);
+		while (n < 0 && errno == EINTR);
+		if (n < 0 && errno != EAGAIN)
+			return -errno;
+		if (n > 0) {
+			p += n;
+			len -= (size_t)n;
+		}
+		if (len == 0)
+			return 0;
+	}
+	if (x->pend_off > 0 && x->pend_off == x->pend_len)
+		x->pend_len = x->pend_off = 0;
+	if (x->pend_len + len > x->pend_cap) {
+		if (x->pend_off > 0) {
+			memmove(x->pend, x->pend + x->pend_off, pending(x));
+			x->pend_len -= x->pend_off;
+			x->pend_off = 0;
+		}
+		if (x->pend_len + len > x->pend_cap) {
+			size_t nc = (x->pend_len + len) * 2;
+			char *np = realloc(x->pend, nc);
+			if (!np)
+				return -ENOMEM;
+			x->pend = np;
+			x->pend_cap = nc;
+		}
+	}
+	memcpy(x->pend + x->pend_len, p, len);
+	x->pend_len += len;
+	return 0;
+}
+
+static size_t xfer_write(char *p, size_t sz, size_t n, void *ud)
+{
+	struct xfer *x = ud;
+	size_t len = sz * n;
+	if (x->size >= 0 && x->got + len > (uint64_t)x->size) {
+		snprintf(x->err, sizeof(x->err), "blob %s: the registry sent more than the %lld bytes the manifest lists",
+			 x->digest, (long long)x->size);
+		x->failed = true;
+		return 0;
+	}
+	sha256_update(&x->sha, p, len);
+	if (fs_write_all(x->blob_fd, p, len) < 0) {
+		snprintf(x->err, sizeof(x->err), "blob %s: cannot write to the store: %s", x->digest, strerror(errno));
+		x->failed = true;
+		return 0;
+	}
+	if (x->pipe_fd >= 0) {
+		int r = push_pending(x, p, len);
+		if (r < 0) {
+			/* The unpacker stopped (it refused the layer): its report says why. */
+			x->pipe_fd = safe_close(x->pipe_fd);
+			x->failed = true;
+			return 0;
+		}
+		if (pending(x) > PEND_PAUSE && !x->paused) {
+			x->paused = true;
+			curl_easy_pause(x->h, CURLPAUSE_RECV);
+		}
+	}
+	x->got += len;
+	progress_update(x->prog, x->idx, x->got);
+	return len;
+}
+
+/* Runs every transfer to completion. Returns 0, or -EIO if any failed (its err is set). */
+static int run_transfers(struct xfer *xs, size_t n)
+{
+	CURLM *m = curl_multi_init();
+	struct pollfd *extra = calloc(n + 1, sizeof(*extra));
+	struct xfer **which = calloc(n + 1, sizeof(*which));
+	int running = 0, r = 0;
+	if (!m || !extra || !which) {
+		curl_multi_cleanup(m);
+		free(extra);
+		free(which);
+		return -ENOMEM;
+	}
+	curl_multi_setopt(m, CURLMOPT_MAX_TOTAL_CONNECTIONS, MAX_PARALLEL);
+	for (size_t i = 0; i < n; i++)
+		curl_multi_add_handle(m, xs[i].h);
+	for (;;) {
+		curl_multi_perform(m, &running);
+		CURLMsg *msg;
+		int q;
+		while ((msg = curl_multi_info_read(m, &q))) {
+			if (msg->msg != CURLMSG_DONE)
+				continue;
+			for (size_t i = 0; i < n; i++)
+				if (xs[i].h == msg->easy_handle) {
+					xs[i].done = true;
+					xs[i].code = msg->data.result;
+					if (msg->data.result != CURLE_OK)
+						xs[i].failed = true;
+				}
+		}
+		size_t ne = 0;
+		bool busy = running > 0;
+		for (size_t i = 0; i < n; i++) {
+			struct xfer *x = &xs[i];
+			if (x->pipe_fd < 0)
+				continue;
+			if (x->failed) {
+				x->pipe_fd = safe_close(x->pipe_fd);
+				continue;
+			}
+			if (pending(x) > 0) {
+				extra[ne] = (struct pollfd){ .fd = x->pipe_fd, .events = POLLOUT };
+				which[ne++] = x;
+				busy = true;
+			} else if (x->done) {
+				/* Everything delivered: EOF tells the unpacker the stream ended. */
+				x->pipe_fd = safe_close(x->pipe_fd);
+			}
+		}
+		if (!busy)
+			break;
+		curl_multi_poll(m, extra, (unsigned)ne, 200, NULL);
+		for (size_t i = 0; i < ne; i++) {
+			struct xfer *x = which[i];
+			if (!(extra[i].revents & (POLLOUT | POLLERR | POLLHUP)))
+				continue;
+			if (flush_pending(x) < 0) {
+				x->pipe_fd = safe_close(x->pipe_fd);
+				x->failed = true;
+				curl_multi_remove_handle(m, x->h);
+				x->done = true;
+				continue;
+			}
+			if (x->paused && pending(x) < PEND_RESUME) {
+				x->paused = false;
+				curl_easy_pause(x->h, CURLPAUSE_CONT);
+			}
+		}
+	}
+	for (size_t i = 0; i < n; i++) {
+		curl_multi_remove_handle(m, xs[i].h);
+		if (xs[i].failed)
+			r = -EIO;
+	}
+	curl_multi_cleanup(m);
+	free(extra);
+	free(which);
+	return r;
+}
+
+/* ---- short names ---- */
+
+static char **search_registries(void)
+{
+	const char *env = getenv("KAKURI_SEARCH_REGISTRIES");
+	char **v = calloc(9, sizeof(char *));
+	size_t n = 0;
+	if (!v)
+		return NULL;
+	cleanup_free char *text = NULL;
+	if (env && *env) {
+		text = strdup(env);
+	} else {
+		const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
+		char path[4096];
+		if (xdg && *xdg)
+			snprintf(path, sizeof(path), "%s/containers/registries.conf", xdg);
+		else
+			snprintf(path, sizeof(path), "%s/.config/containers/registries.conf", home ? home : "/nonexistent");
+		const char *files[] = { path, "/etc/containers/registries.conf" };
+		for (size_t f = 0; f < 2 && !text; f++) {
+			cleanup_fclose FILE *fp = fopen(files[f], "re");
+			char line[1024];
+			while (fp && fgets(line, sizeof(line), fp)) {
+				char *p = line;
+				while (*p == ' ' || *p == '\t')
+					p++;
+				if (strncmp(p, "unqualified-search-registries", 29) != 0)
+					continue;
+				char *lb = strchr(p, '['), *rb = lb ? strchr(lb, ']') : NULL;
+				if (!lb || !rb)
+					continue;
+				text = strndup(lb + 1, (size_t)(rb - lb - 1));
+				for (char *c = text; c && *c; c++)
+					if (*c == '"' || *c == '\'' || *c == ' ' || *c == '\t')
+						memmove(c, c + 1, strlen(c)), c--;
+				break;
+			}
+		}
+	}
+	if (text) {
+		char *save = NULL;
+		for (char *t = strtok_r(text, ",", &save); t && n < 8; t = strtok_r(NULL, ",", &save))
+			if (*t)
+				v[n++] = strdup(t);
+	}
+	if (n == 0)
+		v[n++] = strdup("docker.io");
+	return v;
+}
+
+/* ---- the pull ---- */
+
+struct pulled {
+	struct image_ref *ref;
+	struct registry *reg;
+	char *mdata, *mtype, *cdata;
+	size_t mlen, clen;
+	char mdigest[DIGEST_STRING_SIZE];
+	char list_digest[DIGEST_STRING_SIZE]; /* index digest, "" if none */
+	struct manifest *m;
+	struct image_config *cfg;
+};
+
+static void pulled_clear(struct pulled *p)
+{
+	image_ref_free(p->ref);
+	registry_free(p->reg);
+	free(p->mdata);
+	free(p->mtype);
+	free(p->cdata);
+	manifest_free(p->m);
+	image_config_free(p->cfg);
+	*p = (struct pulled){ 0 };
+}
+
+static int fetch_manifest(struct pulled *p, const struct pull_opts *o)
+{
+	cleanup_free char *err = NULL;
+	const char *ref = p->ref->digest ? p->ref->digest : p->ref->tag;
+	int r = registry_get_manifest(p->reg, ref, &p->mdata, &p->mlen, &p->mtype, p->mdigest);
+	if (r < 0)
+		return r;
+	r = manifest_parse(p->mdata, p->mlen, p->mtype, &p->m, &err);
+	if (r < 0)
+		return log_error_errno(r, "%s/%s: %s", p->ref->registry, p->ref->repository, err ? err : "bad manifest");
+	if (p->m->kind == MANIFEST_INDEX) {
+		const struct descriptor *d;
+		cleanup_free char *os = NULL, *arch = NULL, *variant = NULL, *digest = NULL;
+		if (o->platform && manifest_parse_platform(o->platform, &os, &arch, &variant) < 0)
+			return log_error_errno(-EINVAL, "--platform '%s': expected OS/ARCH[/VARIANT]", o->platform);
+		r = manifest_select_platform(p->m, os, arch, variant, &d, &err);
+		if (r < 0)
+			return log_error_errno(r, "%s/%s: %s", p->ref->registry, p->ref->repository, err);
+		digest = strdup(d->digest);
+		if (!digest)
+			return -ENOMEM;
+		memcpy(p->list_digest, p->mdigest, sizeof(p->mdigest));
+		manifest_free(p->m);
+		p->m = NULL;
+		free(p->mdata);
+		free(p->mtype);
+		p->mdata = p->mtype = NULL;
+		r = registry_get_manifest(p->reg, digest, &p->mdata, &p->mlen, &p->mtype, p->mdigest);
+		if (r < 0)
+			return r;
+		r = manifest_parse(p->mdata, p->mlen, p->mtype, &p->m, &err);
+		if (r < 0)
+			return log_error_errno(r, "%s/%s: %s", p->ref->registry, p->ref->repository, err ? err : "bad manifest");
+		if (p->m->kind != MANIFEST_IMAGE)
+			return log_error_errno(-EINVAL, "%s/%s: the index entry for the platform is itself an index",
+					       p->ref->registry, p->ref->repository);
+	}
+	r = registry_get_blob(p->reg, p->m->config.digest, 8u << 20, &p->cdata, &p->clen);
+	if (r < 0)
+		return r;
+	r = image_config_parse(p->cdata, p->clen, &p->cfg, &err);
+	if (r < 0)
+		return log_error_errno(r, "%s/%s: %s", p->ref->registry, p->ref->repository, err ? err : "bad image config");
+	if (p->cfg->n_diff_ids != p->m->n_layers)
+		return log_error_errno(-EINVAL, "%s/%s: the manifest has %zu layers but the config %zu diff_ids",
+				       p->ref->registry, p->ref->repository, p->m->n_layers, p->cfg->n_diff_ids);
+	return 0;
+}
+
+/* What to do for layer i: 0 nothing (present, pinned), 1 download blob only, 2 unpack the
+ * stored blob, 3 download and unpack. */
+static int plan_layer(struct store *s, const char *diff_id, const char *blob)
+{
+	bool have_l = store_layer_exists(s, diff_id), have_b = store_blob_exists(s, blob);
+	if (have_l && have_b && store_pin_layer(s, diff_id) >= 0 && store_pin_blob(s, blob) >= 0)
+		return 0;
+	if (have_l && store_pin_layer(s, diff_id) >= 0)
+		return 1;
+	if (have_b && store_pin_blob(s, blob) >= 0)
+		return 2;
+	return 3;
+}
+
+static void short_id(const char *digest, char buf[static 24])
+{
+	snprintf(buf, 24, "sha256:%.12s", digest_hex(digest));
+}
+
+static int fetch_layers(struct store *s, struct pulled *p, const struct pull_opts *o, struct progress *prog)
+{
+	size_t n = p->m->n_layers;
+	int *plan = calloc(n + 1, sizeof(int));
+	struct xfer *xs = calloc(n + 1, sizeof(*xs));
+	size_t nx = 0;
+	int r = 0;
+	if (!plan || !xs) {
+		free(plan);
+		free(xs);
+		return -ENOMEM;
+	}
+	r = store_lock(s, true);
+	if (r < 0)
+		goto out;
+	for (size_t i = 0; i < n; i++)
+		plan[i] = plan_layer(s, p->cfg->diff_ids[i], p->m->layers[i].digest);
+	store_unlock(s);
+
+	int tfd = store_tmp(s, NULL);
+	if (tfd < 0) {
+		r = tfd;
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const struct descriptor *d = &p->m->layers[i];
+		char label[48], sid[24];
+		short_id(d->digest, sid);
+		snprintf(label, sizeof(label), "blob %s", sid);
+		if (plan[i] == 0) {
+			progress_start(prog, i, label, (uint64_t)d->size);
+			progress_end(prog, i, "skipped: already exists");
+			continue;
+		}
+		if (plan[i] == 2) {
+			cleanup_free char *path = NULL;
+			progress_start(prog, i, label, (uint64_t)d->size);
+			r = store_blob_path(s, d->digest, &path);
+			cleanup_close int fd = r >= 0 ? open(path, O_RDONLY | O_CLOEXEC) : -EBADF;
+			if (fd < 0) {
+				r = log_error_errno(-errno, "Blob %s: %m", d->digest);
+				goto out;
+			}
+			char what[128];
+			snprintf(what, sizeof(what), "%s/%s: layer %s", p->ref->registry, p->ref->repository, sid);
+			r = layer_import(s, fd, 0, -1, p->cfg->diff_ids[i], d->digest, what, o->quiet, NULL);
+			if (r < 0)
+				goto out;
+			progress_end(prog, i, "done (from the store)");
+			continue;
+		}
+		struct xfer *x = &xs[nx++];
+		x->idx = i;
+		x->digest = d->digest;
+		x->size = d->size;
+		x->prog = prog;
+		x->pipe_fd = -EBADF;
+		sha256_init(&x->sha);
+		snprintf(x->blob_name, sizeof(x->blob_name), "pull-%zu-%.16s", i, digest_hex(d->digest));
+		x->blob_fd = openat(tfd, x->blob_name, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+		if (x->blob_fd < 0) {
+			r = log_error_errno(-errno, "Failed to create a scratch file: %m");
+			goto out;
+		}
+		if (plan[i] == 3) {
+			int pp[2];
+			if (pipe2(pp, O_CLOEXEC) < 0) {
+				r = log_error_errno(-errno, "pipe failed: %m");
+				goto out;
+			}
+			fcntl(pp[1], F_SETPIPE_SZ, 1 << 20);
+			r = layer_unpack_start(s, pp[0], 0, -1, o->quiet, &x->job);
+			close(pp[0]);
+			if (r < 0) {
+				close(pp[1]);
+				goto out;
+			}
+			x->pipe_fd = pp[1];
+			fcntl(x->pipe_fd, F_SETFL, O_NONBLOCK);
+		}
+		x->h = registry_blob_handle(p->reg, d->digest);
+		if (!x->h) {
+			r = -ENOMEM;
+			goto out;
+		}
+		curl_easy_setopt(x->h, CURLOPT_WRITEFUNCTION, xfer_write);
+		curl_easy_setopt(x->h, CURLOPT_WRITEDATA, x);
+		progress_start(prog, i, label, (uint64_t)d->size);
+	}
+	if (nx > 0) {
+		int tr = run_transfers(xs, nx);
+		/* Hear every unpacker first: a refused layer explains a broken pipe. */
+		bool bad = false;
+		for (size_t k = 0; k < nx; k++) {
+			struct xfer *x = &xs[k];
+			char computed[DIGEST_STRING_SIZE];
+			digest_final(&x->sha, computed);
+			if (x->job) {
+				struct unpack_result res;
+				cleanup_free char *err = NULL;
+				int jr = layer_unpack_finish(s, x->job, &res, &err);
+				if (jr < 0) {
+					char sid[24];
+					short_id(x->digest, sid);
+					log_error("%s/%s: layer %s refused: %s", p->ref->registry, p->ref->repository, sid,
+						  err ? err : strerror(-jr));
+					layer_job_free(x->job);
+					x->job = NULL;
+					bad = true;
+					continue;
+				}
+				if (!x->failed && (!STREQ(res.in_digest, x->digest) || !STREQ(res.diff_id, p->cfg->diff_ids[x->idx]))) {
+					snprintf(x->err, sizeof(x->err), "layer %s: %s mismatch (expected %s, got %s)", x->digest,
+						 STREQ(res.in_digest, x->digest) ? "diff_id" : "digest",
+						 STREQ(res.in_digest, x->digest) ? p->cfg->diff_ids[x->idx] : x->digest,
+						 STREQ(res.in_digest, x->digest) ? res.diff_id : res.in_digest);
+					x->failed = true;
+				}
+				x->tar_bytes = res.tar_bytes;
+				x->entries = res.entries;
+			}
+			if (!x->failed && (!STREQ(computed, x->digest) || (x->size >= 0 && x->got != (uint64_t)x->size))) {
+				snprintf(x->err, sizeof(x->err), "blob %s: content hashes to %s (%llu bytes)", x->digest, computed,
+					 (unsigned long long)x->got);
+				x->failed = true;
+			}
+			if (x->failed) {
+				if (!x->err[0])
+					registry_describe_failure(x->h, x->code, x->digest, x->err, sizeof(x->err));
+				if (!bad)
+					log_error("%s/%s: %s", p->ref->registry, p->ref->repository, x->err);
+				bad = true;
+			}
+		}
+		if (bad || tr < 0) {
+			for (size_t k = 0; k < nx; k++)
+				if (xs[k].job)
+					layer_unpack_abort(s, xs[k].job);
+			r = -EIO;
+			goto out;
+		}
+		r = store_lock(s, true);
+		if (r < 0)
+			goto out;
+		for (size_t k = 0; k < nx && r >= 0; k++) {
+			struct xfer *x = &xs[k];
+			x->blob_fd = safe_close(x->blob_fd);
+			r = store_blob_commit(s, x->blob_name, x->digest);
+			if (r >= 0)
+				r = store_pin_blob(s, x->digest);
+			if (r >= 0 && x->job) {
+				r = store_layer_commit(s, x->job->tmpname, p->cfg->diff_ids[x->idx], x->tar_bytes, x->entries);
+				if (r >= 0)
+					r = store_pin_layer(s, p->cfg->diff_ids[x->idx]);
+			}
+			progress_end(prog, x->idx, "done");
+		}
+		store_unlock(s);
+	}
+out:
+	for (size_t k = 0; k < nx; k++) {
+		struct xfer *x = &xs[k];
+		if (x->h)
+			curl_easy_cleanup(x->h);
+		safe_close(x->blob_fd);
+		if (x->job && x->job->pid > 0)
+			layer_unpack_abort(s, x->job);
+		layer_job_free(x->job);
+		free(x->pend);
+	}
+	free(xs);
+	free(plan);
+	return r;
+}
+
+static int pull_from(struct store *s, struct image_ref *ref, const struct pull_opts *o, char **ret_id)
+{
+	struct pulled p = { .ref = ref };
+	struct registry_opts ro = { .tls_verify = o->tls_verify, .authfile = o->authfile };
+	struct progress *prog = NULL;
+	cleanup_free char *name = NULL, *repo = NULL, *d1 = NULL, *d2 = NULL, *id = NULL;
+	int r = registry_open(ref->registry, ref->repository, &ro, &p.reg);
+	if (r < 0)
+		goto out;
+	r = fetch_manifest(&p, o);
+	if (r < 0)
+		goto out;
+	if (!o->quiet)
+		fprintf(stderr, "Getting image source signatures\n");
+	prog = progress_new(p.m->n_layers, o->quiet);
+	if (!prog) {
+		r = -ENOMEM;
+		goto out;
+	}
+	r = fetch_layers(s, &p, o, prog);
+	if (r < 0)
+		goto out;
+	if (!o->quiet) {
+		fprintf(stderr, "Copying config sha256:%.10s done\n", digest_hex(p.m->config.digest));
+		fprintf(stderr, "Writing manifest to image destination\n");
+	}
+	struct layer_ref *layers = calloc(p.m->n_layers + 1, sizeof(*layers));
+	if (!layers) {
+		r = -ENOMEM;
+		goto out;
+	}
+	for (size_t i = 0; i < p.m->n_layers; i++)
+		layers[i] = (struct layer_ref){ p.cfg->diff_ids[i], p.m->layers[i].digest, p.m->layers[i].media_type,
+						p.m->layers[i].size };
+	repo = image_ref_repo(ref);
+	name = ref->tag ? image_ref_name(ref) : NULL;
+	if (!repo || asprintf(&d1, "%s@%s", repo, p.mdigest) < 0 ||
+	    (p.list_digest[0] && asprintf(&d2, "%s@%s", repo, p.list_digest) < 0)) {
+		free(layers);
+		r = -ENOMEM;
+		goto out;
+	}
+	char *names[2] = { name, NULL }, *digests[3] = { d1, d2, NULL };
+	r = image_commit(s, p.mdata, p.mlen, p.m->media_type, p.cdata, p.clen, p.cfg, layers, p.m->n_layers, names, digests,
+			 &id);
+	free(layers);
+	if (r < 0) {
+		log_error_errno(r, "Failed to record the image: %m");
+		goto out;
+	}
+	if (ret_id)
+		*ret_id = TAKE_PTR(id);
+out:
+	progress_free(prog);
+	p.ref = NULL; /* the caller's */
+	pulled_clear(&p);
+	return r;
+}
+
+int pull_image(struct store *s, const char *name, const struct pull_opts *o, char **ret_id)
+{
+	const char *why = NULL;
+	int r;
+	signal(SIGPIPE, SIG_IGN);
+	if (image_ref_is_short(name)) {
+		struct image_ref *probe = NULL;
+		if (image_ref_parse(name, "localhost", &probe, &why) < 0)
+			return log_error_errno(-EINVAL, "Invalid image reference '%s': %s", name, why ? why : "malformed");
+		image_ref_free(probe);
+	}
+	/* localhost/NAME: a local image; "pulling" it is looking it up. */
+	struct image_ref *ref = NULL;
+	if (!image_ref_is_short(name)) {
+		r = image_ref_parse(name, NULL, &ref, &why);
+		if (r < 0)
+			return log_error_errno(r, "Invalid image reference '%s': %s", name, why ? why : "malformed");
+		if (image_ref_is_local(ref)) {
+			struct image_list l = { 0 };
+			image_ref_free(ref);
+			if (store_lock(s, false) < 0)
+				return -EIO;
+			r = store_images_load(s, &l);
+			store_unlock(s);
+			if (r < 0)
+				return r;
+			int i = image_list_find(&l, name);
+			if (i < 0) {
+				image_list_clear(&l);
+				return log_error_errno(-ENOENT, "%s: localhost/ names local images, and there is none by that name", name);
+			}
+			if (ret_id)
+				*ret_id = strdup(l.v[i].id);
+			image_list_clear(&l);
+			return 0;
+		}
+		if (!o->quiet) {
+			cleanup_free char *full = image_ref_name(ref);
+			fprintf(stderr, "Trying to pull %s...\n", full ? full : name);
+		}
+		r = pull_from(s, ref, o, ret_id);
+		image_ref_free(ref);
+		return r;
+	}
+	cleanup_strv char **regs = search_registries();
+	if (!regs)
+		return -ENOMEM;
+	r = -ENOENT;
+	for (char **reg = regs; *reg; reg++) {
+		r = image_ref_parse(name, *reg, &ref, &why);
+		if (r < 0)
+			return log_error_errno(r, "Invalid image reference '%s': %s", name, why ? why : "malformed");
+		if (!o->quiet) {
+			cleanup_free char *full = image_ref_name(ref);
+			fprintf(stderr, "Trying to pull %s...\n", full ? full : name);
+		}
+		r = pull_from(s, ref, o, ret_id);
+		image_ref_free(ref);
+		if (r >= 0)
+			return r;
+	}
+	return r;
+}
