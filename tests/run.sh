@@ -3,7 +3,7 @@
 # The one test entry point (`make test`). Usage: tests/run.sh [FILTER]
 #
 #  1. builds `make` and `make SAN=1` (skipped when RUNTIME is given and FILTER selects no
-#     unit test); a failed build is a failure, shown with the end of its log;
+#     unit test); a failed build is a failure, shown with its error lines;
 #  2. runs every unit test build/san/tests/test-* (ASan+UBSan, leak checking on);
 #  3. runs every tests/integration/runtime/*.sh as root; their rootless cases run as the
 #     unprivileged user made by tests/setup-rootless.sh (lib.sh's run_as_user).

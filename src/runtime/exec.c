@@ -17,6 +17,7 @@
 #include "lib/cleanup.h"
 #include "lib/fs.h"
 #include "lib/log.h"
+#include "runtime/container-cgroup.h"
 #include "runtime/container.h"
 #include "runtime/exe-seal.h"
 #include "runtime/init.h"
@@ -102,6 +103,10 @@ int container_exec(const struct exec_opts *o)
 		return r;
 
 	enum container_status s = state_status(o->root, st);
+	if (s == STATUS_PAUSED) {
+		r = log_error_errno(-EBUSY, "cannot exec in container '%s': it is paused (resume it first)", o->id);
+		goto out;
+	}
 	if (s == STATUS_STOPPED) {
 		r = log_error_errno(-ESRCH, "cannot exec in container '%s': it is stopped", o->id);
 		goto out;
@@ -179,6 +184,12 @@ int container_exec(const struct exec_opts *o)
 	}
 	if (child == 0) {
 		sync_fds[0] = safe_close(sync_fds[0]);
+		/* Join the container's cgroup while host cgroup paths still resolve (before
+		 * setns), so its limits cover the exec'd process from the first instruction. */
+		log_set_capture(true);
+		r = container_cgroup_join(st, getpid());
+		if (r < 0)
+			sync_fail(sync_fds[1], r);
 		exec_child(o, pidfd, nsflags, sync_fds[1], console_fd, agent_fd, seccomp, &lsm, landlock);
 	}
 	sync_fds[1] = safe_close(sync_fds[1]);

@@ -14,6 +14,11 @@
 #include "lib/path.h"
 #include "runtime/mount.h"
 
+/* Everything below mounts through fds with the new mount API, never through
+ * "/proc/self/fd/N": this runs after pivot_root, where that path resolves through the
+ * container's /proc, and a config mount over /proc (a directory of symlinks) would make
+ * masking cover, or a read-only remount hit, whatever those point at (CVE-2025-52881). */
+
 static bool skippable(int r)
 {
 	/* ENOTDIR: a component is a file, i.e. the path does not exist either. */
@@ -35,13 +40,30 @@ static int open_verified_devnull(int rootfd)
 	return TAKE_FD(fd);
 }
 
+/* An empty tmpfs (mode 0555), read-only, nosuid, nodev, noexec, attached onto dstfd. */
+static int mount_empty_tmpfs(int dstfd)
+{
+	cleanup_close int fsfd = fsopen("tmpfs", FSOPEN_CLOEXEC), mnt = -EBADF;
+
+	if (fsfd < 0)
+		return -errno;
+	if (fsconfig(fsfd, FSCONFIG_SET_STRING, "mode", "0555", 0) < 0 ||
+	    fsconfig(fsfd, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+		return -errno;
+	mnt = fsmount(fsfd, FSMOUNT_CLOEXEC, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
+	if (mnt < 0)
+		return -errno;
+	if (move_mount(mnt, "", dstfd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+		return -errno;
+	return 0;
+}
+
 int masks_apply_masked(int rootfd, char *const *paths)
 {
 	cleanup_close int devnull = -EBADF;
 
 	for (char *const *p = paths; p && *p; p++) {
 		cleanup_close int fd = path_open_in_root(rootfd, *p, O_PATH, 0);
-		char path[PATH_PROC_FD_MAX];
 		struct stat st;
 		int r;
 
@@ -53,10 +75,9 @@ int masks_apply_masked(int rootfd, char *const *paths)
 			return log_error_errno(-errno, "linux.maskedPaths: '%s': %m", *p);
 
 		if (S_ISDIR(st.st_mode)) {
-			path_proc_fd(fd, path);
-			if (mount("tmpfs", path, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=0555") <
-			    0)
-				return log_error_errno(-errno,
+			r = mount_empty_tmpfs(fd);
+			if (r < 0)
+				return log_error_errno(r,
 						       "linux.maskedPaths: '%s': mounting an empty "
 						       "read-only tmpfs failed: %m",
 						       *p);
@@ -67,7 +88,8 @@ int masks_apply_masked(int rootfd, char *const *paths)
 			if (devnull < 0)
 				return devnull;
 		}
-		r = mount_bind_fd(devnull, fd, false);
+		/* Exactly the verified inode: the fd, not a path (CVE-2025-31133). */
+		r = mount_bind_fd_detached(devnull, fd, false, 0);
 		if (r < 0)
 			return log_error_errno(r, "linux.maskedPaths: '%s': bind mount of /dev/null failed: %m", *p);
 	}
@@ -78,26 +100,23 @@ int masks_apply_readonly(int rootfd, char *const *paths)
 {
 	for (char *const *p = paths; p && *p; p++) {
 		cleanup_close int fd = path_open_in_root(rootfd, *p, O_PATH, 0);
-		cleanup_close int mfd = -EBADF;
 		int r;
 
 		if (skippable(fd))
 			continue;
 		if (fd < 0)
 			return log_error_errno(fd, "linux.readonlyPaths: '%s': %m", *p);
-		r = mount_bind_fd(fd, fd, true);
+		/* A recursive clone of what is there, made read-only (submounts too) while still
+		 * detached, then attached over the path. Adding ro is allowed even for mounts a
+		 * user namespace locked. */
+		r = mount_bind_fd_detached(fd, fd, true, MOUNT_ATTR_RDONLY);
+		if (r == -EPERM || r == -EINVAL) {
+			/* A submount that refuses: at least the mount itself. */
+			log_debug_errno(r, "linux.readonlyPaths: '%s': recursive read-only clone failed: %m", *p);
+			r = mount_bind_fd_detached(fd, fd, false, MOUNT_ATTR_RDONLY);
+		}
 		if (r < 0)
-			return log_error_errno(r, "linux.readonlyPaths: '%s': bind mount onto itself failed: %m", *p);
-		mfd = mount_reopen_mounted(rootfd, *p, fd);
-		if (mfd < 0)
-			return log_error_errno(mfd, "linux.readonlyPaths: '%s': re-opening after the bind failed: %m",
-					       *p);
-		r = mount_remount_bind_fd(mfd, MS_RDONLY, 0, false);
-		if (r < 0)
-			return log_error_errno(r, "linux.readonlyPaths: '%s': remount read-only failed: %m", *p);
-		struct mount_attr attr = {.attr_set = MOUNT_ATTR_RDONLY};
-		if (mount_setattr(mfd, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)) < 0)
-			log_debug_errno(-errno, "linux.readonlyPaths: '%s': making submounts read-only: %m", *p);
+			return log_error_errno(r, "linux.readonlyPaths: '%s': read-only bind mount failed: %m", *p);
 	}
 	return 0;
 }

@@ -305,6 +305,24 @@ int mount_bind_fd(int srcfd, int dstfd, bool recursive)
 	return 0;
 }
 
+int mount_bind_fd_detached(int srcfd, int dstfd, bool recursive, uint64_t attr_set)
+{
+	cleanup_close int tree = -EBADF;
+	unsigned rec = recursive ? AT_RECURSIVE : 0;
+
+	tree = open_tree(srcfd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH | rec);
+	if (tree < 0)
+		return -errno;
+	if (attr_set) {
+		struct mount_attr attr = {.attr_set = attr_set};
+		if (mount_setattr(tree, "", AT_EMPTY_PATH | rec, &attr, sizeof(attr)) < 0)
+			return -errno;
+	}
+	if (move_mount(tree, "", dstfd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+		return -errno;
+	return 0;
+}
+
 int mount_remount_bind_fd(int fd, unsigned long set, unsigned long cleared, bool has_atime)
 {
 	char path[PATH_PROC_FD_MAX];

@@ -58,6 +58,13 @@ uint64_t mount_flags_to_attr(unsigned long ms);
  * through /proc/self/fd paths. Returns 0 or -errno, no logging. */
 int mount_bind_fd(int srcfd, int dstfd, bool recursive);
 
+/* Bind what srcfd refers to onto dstfd with the new mount API (open_tree(OPEN_TREE_CLONE),
+ * then move_mount): no path is resolved at all. After pivot_root "/proc/self/fd/N" goes
+ * through the container's /proc, which a config mount can replace with symlinks
+ * (CVE-2025-52881), so mounts made there use this. attr_set: MOUNT_ATTR_* set on the clone
+ * (recursively when recursive) before it is attached. Returns 0 or -errno, no logging. */
+int mount_bind_fd_detached(int srcfd, int dstfd, bool recursive, uint64_t attr_set);
+
 /* MS_REMOUNT|MS_BIND the mount whose root fd refers to with set flags, keeping the flags
  * the mount already has (mount_fd_flags) except those in cleared; atime flags are taken
  * from set when has_atime. Returns 0 or -errno, no logging. */

@@ -226,7 +226,10 @@ static int remount_dev_ro(int rootfd, const struct oci_spec *spec)
 		if (!is_dev_destination(m->destination) || !mount_has_option(m, "ro"))
 			continue;
 		cleanup_close int fd = path_open_in_root(rootfd, "/dev", O_PATH | O_DIRECTORY, 0);
-		int r = fd < 0 ? fd : mount_remount_bind_fd(fd, MS_RDONLY, 0, false);
+		struct mount_attr attr = {.attr_set = MOUNT_ATTR_RDONLY};
+		/* On the fd, not via /proc/self/fd/N: after pivot_root that path goes through
+		 * the container's /proc, which a config mount can fake (CVE-2025-52881). */
+		int r = fd < 0 ? fd : mount_setattr(fd, "", AT_EMPTY_PATH, &attr, sizeof(attr)) < 0 ? -errno : 0;
 		if (r < 0)
 			return log_error_errno(r, "mounts[%zu] (destination '%s'): remounting read-only failed: %m", i,
 					       m->destination);

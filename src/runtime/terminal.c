@@ -18,6 +18,7 @@
 #include "lib/cleanup.h"
 #include "lib/fs.h"
 #include "lib/log.h"
+#include "runtime/mount.h"
 
 #ifndef TIOCGPTPEER
 #define TIOCGPTPEER _IO('T', 0x41)
@@ -96,16 +97,15 @@ int terminal_setup(int console_sock, const struct oci_console_size *size, bool m
 			return log_error_errno(-errno, "process.consoleSize: TIOCSWINSZ failed: %m");
 	}
 	if (mount_console) {
-		char src[64];
-		snprintf(src, sizeof(src), "/proc/self/fd/%d", slave);
 		/* /dev/console was created as an empty file by rootfs_prepare(); bind the pty
-		 * over it through the fd so no image path is followed. */
+		 * over it fd to fd (open_tree + move_mount) so no image path is followed, not
+		 * even /proc/self/fd/N, which after pivot_root goes through the container's
+		 * /proc (CVE-2025-52881). */
 		cleanup_close int target = open("/dev/console", O_PATH | O_NOFOLLOW | O_CLOEXEC);
 		if (target >= 0) {
-			char dst[64];
-			snprintf(dst, sizeof(dst), "/proc/self/fd/%d", target);
-			if (mount(src, dst, NULL, MS_BIND, NULL) < 0)
-				return log_error_errno(-errno, "process.terminal: bind-mount of the pty on /dev/console failed: %m");
+			int r = mount_bind_fd_detached(slave, target, false, 0);
+			if (r < 0)
+				return log_error_errno(r, "process.terminal: bind-mount of the pty on /dev/console failed: %m");
 		}
 	}
 	int r = terminal_send_fd(console_sock, master, "console");

@@ -34,6 +34,7 @@ int verb_login(int argc, char **argv);
 int verb_logout(int argc, char **argv);
 int verb_system(int argc, char **argv);
 int verb_unshare(int argc, char **argv);
+int verb_rootfs(int argc, char **argv);
 
 /* Opens the store (--root or the default); logs on failure. */
 int cli_open_store(struct store **ret);

@@ -27,6 +27,7 @@ static const struct verb verbs[] = {
 	{ "logout", "remove stored credentials", verb_logout },
 	{ "system", "system commands: check", verb_system },
 	{ "unshare", "run a command in the rootless storage user namespace", verb_unshare },
+	{ "rootfs", "container root filesystems from images: create, mount, umount, rm, path", verb_rootfs },
 };
 
 int cli_usage_error(const char *verb, const char *fmt, ...)

@@ -3,7 +3,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -145,7 +144,7 @@ static size_t xfer_write(char *p, size_t sz, size_t n, void *ud)
 static int run_transfers(struct xfer *xs, size_t n)
 {
 	CURLM *m = curl_multi_init();
-	struct pollfd *extra = calloc(n + 1, sizeof(*extra));
+	struct curl_waitfd *extra = calloc(n + 1, sizeof(*extra));
 	struct xfer **which = calloc(n + 1, sizeof(*which));
 	int running = 0, r = 0;
 	if (!m || !extra || !which) {
@@ -183,7 +182,7 @@ static int run_transfers(struct xfer *xs, size_t n)
 				continue;
 			}
 			if (pending(x) > 0) {
-				extra[ne] = (struct pollfd){ .fd = x->pipe_fd, .events = POLLOUT };
+				extra[ne] = (struct curl_waitfd){ .fd = x->pipe_fd, .events = CURL_WAIT_POLLOUT };
 				which[ne++] = x;
 				busy = true;
 			} else if (x->done) {
@@ -195,9 +194,9 @@ static int run_transfers(struct xfer *xs, size_t n)
 			break;
 		curl_multi_poll(m, extra, (unsigned)ne, 200, NULL);
 		for (size_t i = 0; i < ne; i++) {
+			/* Try every waiting pipe: a pipe whose reader died reports POLLERR, which
+			 * curl does not pass on; the write then fails with EPIPE. */
 			struct xfer *x = which[i];
-			if (!(extra[i].revents & (POLLOUT | POLLERR | POLLHUP)))
-				continue;
 			if (flush_pending(x) < 0) {
 				x->pipe_fd = safe_close(x->pipe_fd);
 				x->failed = true;

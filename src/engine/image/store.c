@@ -167,7 +167,8 @@ int store_open(const char *root, struct store **ret)
 			return log_error_errno(r, "Failed to create the image store %s: %m", s->root);
 		}
 	}
-	if (s->rootless) {
+	/* Inside `kakuri unshare` the namespace exists already: nothing to map. */
+	if (s->rootless && !idmap_in_userns()) {
 		r = idmap_load(&s->idmap);
 		if (r < 0) {
 			store_free(s);
@@ -913,6 +914,7 @@ int store_gc(struct store *s, const struct image_list *l, unsigned *ret_layers, 
 	struct refset layers = { 0 }, blobs = { 0 };
 	unsigned nl = 0, nb = 0;
 	int lfd = -EBADF, bfd = -EBADF;
+	char *gcdir = NULL;
 	int r = collect_refs(s, l, &layers, &blobs);
 	if (r < 0)
 		goto out;
@@ -937,21 +939,20 @@ int store_gc(struct store *s, const struct image_list *l, unsigned *ret_layers, 
 	}
 	if (d)
 		closedir(d);
-	if (nd > 0) {
-		const char *tmp;
-		int tfd = store_tmp(s, &tmp);
+	if (nd > 0 && store_tmp_mkdir(s, "gc", &gcdir) >= 0) {
 		for (size_t i = 0; i < nd; i++) {
-			char from[128], to[160];
+			char from[320], to[400];
 			if (!doomed[i])
 				continue;
 			snprintf(from, sizeof(from), "layers/%s", doomed[i]);
-			snprintf(to, sizeof(to), "gc-%s", doomed[i]);
-			if (tfd >= 0 && renameat(s->rootfd, from, tfd, to) == 0)
+			snprintf(to, sizeof(to), "%s/%s", gcdir, doomed[i]);
+			if (renameat(s->rootfd, from, s->tmpfd, to) == 0)
 				nl++;
-			free(doomed[i]);
 		}
-		free(doomed);
 	}
+	for (size_t i = 0; i < nd; i++)
+		free(doomed[i]);
+	free(doomed);
 	/* Blobs */
 	bfd = openat(s->rootfd, "blobs/sha256", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	d = bfd >= 0 ? fdopendir(TAKE_FD(bfd)) : NULL;
@@ -967,15 +968,11 @@ int store_gc(struct store *s, const struct image_list *l, unsigned *ret_layers, 
 	}
 	if (d)
 		closedir(d);
-	/* The renamed layers are removed with the scratch dir; do it now so disk space comes
-	 * back before the command ends. */
-	if (nl > 0 && s->tmpdir) {
-		const char *rel = s->tmpdir + strlen(s->root) + 1;
+	/* Remove the renamed layers now, so disk space comes back before the command ends. */
+	if (gcdir) {
+		char rel[512];
+		snprintf(rel, sizeof(rel), "%s/%s", s->tmpdir + strlen(s->root) + 1, gcdir);
 		store_remove(s, rel);
-		safe_close(s->tmpfd);
-		s->tmpfd = -EBADF;
-		free(s->tmpdir);
-		s->tmpdir = NULL;
 	}
 	if (ret_layers)
 		*ret_layers = nl;
@@ -983,6 +980,7 @@ int store_gc(struct store *s, const struct image_list *l, unsigned *ret_layers, 
 		*ret_blobs = nb;
 	r = 0;
 out:
+	free(gcdir);
 	refset_clear(&layers);
 	refset_clear(&blobs);
 	return r;
