@@ -258,6 +258,14 @@ int cgroup_destroy(struct cgroup *cg)
 	 * dirs we made for it are empty and go below. */
 	if (cg->owned && cgroup_frozen(cg) > 0)
 		(void)cgroup_freeze(cg, false);
+	/* Fast path: a stopped container leaves empty leaves, and rmdir only succeeds on a
+	 * cgroup without tasks or children, so trying it first needs no scan at all. */
+	bool all_removed = true;
+	for (size_t i = 0; i < cg->n_dirs; i++)
+		if (cg->dirs[i].create && rmdir(cg->dirs[i].path) < 0 && errno != ENOENT)
+			all_removed = false;
+	if (all_removed)
+		return 0;
 	for (int n = 0; cg->owned && !all_empty(cg); n++) {
 		if (n % 20 == 0)
 			(void)cgroup_kill(cg, SIGKILL);

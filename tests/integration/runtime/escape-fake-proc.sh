@@ -83,7 +83,10 @@ overmount() {
 	[ -n "${4:-}" ] && chown -R "$KK_RL_UID:$KK_RL_GID" "$fake"
 	b=$(new_bundle ${4:-}) || return
 	id=$(new_id)
-	jq_config "$b" "$edit | .linux.sysctl = \$s | .process.oomScoreAdj = 5" --arg fake "$fake" --argjson s "$SYSCTL" || return
+	# `spec --rootless` shares the host's network namespace, whose sysctls are not ours.
+	jq_config "$b" "$edit | .linux.sysctl = \$s | .process.oomScoreAdj = 5
+		| if (.linux.namespaces | map(.type) | index(\"network\")) then . else .linux.namespaces += [{\"type\": \"network\"}] end" \
+		--arg fake "$fake" --argjson s "$SYSCTL" || return
 	capture "$run" create -b "$b" "$id"
 	if [ "$RC" = 0 ]; then
 		pid=$(ctr_pid "$run" "$id") || { fail "no pid"; return; }
