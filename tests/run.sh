@@ -5,7 +5,7 @@
 #  1. builds `make` and `make SAN=1` (skipped when RUNTIME is given and FILTER selects no
 #     unit test); a failed build is a failure, shown with its error lines;
 #  2. runs every unit test build/san/tests/test-* (ASan+UBSan, leak checking on);
-#  3. runs every tests/integration/runtime/*.sh as root; their rootless cases run as the
+#  3. runs every tests/integration/{runtime,engine}/*.sh as root; their rootless cases run as the
 #     unprivileged user made by tests/setup-rootless.sh (lib.sh's run_as_user).
 # Each test program prints TAP; every line is shown prefixed with the program's name
 # (unit/test-json, runtime/lifecycle.sh). FILTER keeps only programs whose name contains
@@ -214,15 +214,19 @@ if [ "$need_build" = 1 ]; then
 fi
 
 # ---- 3. integration tests --------------------------------------------------------------
+# tname FILE: "runtime/x.sh" or "engine/x.sh", the name a test file is reported under.
+tname() {
+	local d=${1%/*}
+	echo "${d##*/}/${1##*/}"
+}
 files=()
-for f in tests/integration/runtime/*.sh; do
-	name=runtime/${f##*/}
-	matches "$name" && files+=("$f")
+for f in tests/integration/runtime/*.sh tests/integration/engine/*.sh; do
+	matches "$(tname "$f")" && files+=("$f")
 done
 
 if [ "${#files[@]}" -gt 0 ] && [ "$runtime_ok" = 1 ]; then
 	if [ "$is_root" = 0 ]; then
-		for f in "${files[@]}"; do result "runtime/${f##*/}" skip "runtime integration tests" "need root"; done
+		for f in "${files[@]}"; do result "$(tname "$f")" skip "integration tests" "need root"; done
 	else
 		# The rootless user must be able to reach the runtime: /work/... may not be
 		# traversable by it, so a runtime outside a world-readable path is copied.
@@ -254,7 +258,7 @@ if [ "${#files[@]}" -gt 0 ] && [ "$runtime_ok" = 1 ]; then
 		fi
 		echo "# runtime under test: $RUNTIME ($("$RUNTIME" --version 2>&1 | head -n 1))"
 		for f in "${files[@]}"; do
-			run_tap "runtime/${f##*/}" bash "$f"
+			run_tap "$(tname "$f")" bash "$f"
 			reap_marked
 		done
 	fi

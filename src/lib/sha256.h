@@ -14,13 +14,13 @@
 #include <stdint.h>
 
 #define SHA256_DIGEST_SIZE 32
-#define SHA256_HEX_SIZE (2 * SHA256_DIGEST_SIZE + 1) /* with the terminating NUL */
+#define SHA256_HEX_SIZE	   (2 * SHA256_DIGEST_SIZE + 1) /* with the terminating NUL */
 
 struct sha256_ctx {
 	uint32_t h[8];
 	uint64_t n_bytes; /* message length so far */
 	uint8_t block[64];
-	size_t n_block;   /* bytes buffered in block[] */
+	size_t n_block; /* bytes buffered in block[] */
 };
 
 void sha256_init(struct sha256_ctx *c);

@@ -208,14 +208,14 @@ static int get_table_name(struct spec_parser *p, struct json_object *obj, const 
 
 /* Each element of obj[key] (already read into v) checked with check(); fails naming
  * key[i]. */
-static int check_each(struct spec_parser *p, const char *key, char **v, bool (*check)(const char *),
-		      const char *what)
+static int check_each(struct spec_parser *p, const char *key, char **v, bool (*check)(const char *), const char *what)
 {
 	for (size_t i = 0; v && v[i]; i++) {
 		if (check(v[i]))
 			continue;
 		size_t old = spec_path_push_key(p, key), old2 = spec_path_push_index(p, i);
-		int r = v[i][0] ? spec_fail(p, "unknown %s '%s'", what, v[i]) : spec_fail(p, "must be a non-empty string");
+		int r =
+		    v[i][0] ? spec_fail(p, "unknown %s '%s'", what, v[i]) : spec_fail(p, "must be a non-empty string");
 		spec_path_pop(p, old2);
 		spec_path_pop(p, old);
 		return r;

@@ -52,7 +52,7 @@ struct seccomp_profile_rule {
 };
 
 struct seccomp_profile_arch {
-	char *arch;        /* "SCMP_ARCH_*" */
+	char *arch;	   /* "SCMP_ARCH_*" */
 	char **sub_arches; /* strv of "SCMP_ARCH_*", NULL when absent */
 };
 
@@ -63,7 +63,7 @@ struct seccomp_profile {
 	struct seccomp_profile_arch *arch_map;
 	size_t n_arch_map;
 	char **architectures; /* legacy list, NULL when absent */
-	char **flags;         /* "SECCOMP_FILTER_FLAG_*", NULL when absent */
+	char **flags;	      /* "SECCOMP_FILTER_FLAG_*", NULL when absent */
 	char *listener_path, *listener_metadata;
 	struct seccomp_profile_rule *rules;
 	size_t n_rules;
@@ -71,16 +71,15 @@ struct seccomp_profile {
 
 /* text is NUL-terminated; name prefixes error messages ("profile.json"). *ret caller frees
  * with seccomp_profile_free(). */
-int seccomp_profile_parse_string(const char *text, const char *name, struct seccomp_profile **ret,
-				 char **ret_err);
+int seccomp_profile_parse_string(const char *text, const char *name, struct seccomp_profile **ret, char **ret_err);
 /* Reads path (a host path); its name prefixes the messages. */
 int seccomp_profile_parse_file(const char *path, struct seccomp_profile **ret, char **ret_err);
 void seccomp_profile_free(struct seccomp_profile *p);
 
 /* What a profile is converted for. */
 struct seccomp_profile_target {
-	char *const *caps; /* capabilities the container can hold (its bounding set); NULL = none */
-	const char *arch;  /* native "SCMP_ARCH_*"; NULL: arch-specific rules never apply */
+	char *const *caps;  /* capabilities the container can hold (its bounding set); NULL = none */
+	const char *arch;   /* native "SCMP_ARCH_*"; NULL: arch-specific rules never apply */
 	unsigned kernel[3]; /* major, minor, patch */
 };
 

@@ -102,7 +102,8 @@ static int parse_rule(struct spec_parser *p, struct json_object *e, uint64_t han
 			if (handled & (UINT64_C(1) << bit))
 				continue;
 			size_t old = spec_path_push_key(p, "allowedAccess"), old2 = spec_path_push_index(p, i);
-			r = spec_fail(p, "'%s' is not in ruleset.handledAccessFS (a rule can only allow handled rights)",
+			r = spec_fail(p,
+				      "'%s' is not in ruleset.handledAccessFS (a rule can only allow handled rights)",
 				      names[i]);
 			spec_path_pop(p, old2);
 			spec_path_pop(p, old);

@@ -198,10 +198,9 @@ int exe_seal_ensure(bool needed)
 		return log_error_errno(r, "reading /proc/self/cmdline to re-execute from a sealed copy: %m");
 	mfd = make_copy();
 	if (mfd < 0)
-		return log_error_errno(mfd,
-				       "cannot make a sealed copy of the runtime binary: %m; it is needed because "
-				       "the container may hold CAP_SYS_PTRACE in the runtime's user namespace "
-				       "(CVE-2019-5736)");
+		return log_error_errno(mfd, "cannot make a sealed copy of the runtime binary: %m; it is needed because "
+					    "the container may hold CAP_SYS_PTRACE in the runtime's user namespace "
+					    "(CVE-2019-5736)");
 	log_debug("the container may ptrace the runtime: re-executing from a sealed copy of the binary");
 	if (setenv(REEXEC_ENV, "1", 1) < 0)
 		return log_error_errno(-errno, "re-executing from a sealed copy: setenv: %m");
@@ -209,8 +208,7 @@ int exe_seal_ensure(bool needed)
 	syscall(SYS_execveat, mfd, "", argv, environ, AT_EMPTY_PATH);
 	r = -errno;
 	unsetenv(REEXEC_ENV);
-	return log_error_errno(r,
-			       "cannot re-execute from a sealed copy of the runtime binary: %m; it is needed "
-			       "because the container may hold CAP_SYS_PTRACE in the runtime's user namespace "
-			       "(CVE-2019-5736)");
+	return log_error_errno(r, "cannot re-execute from a sealed copy of the runtime binary: %m; it is needed "
+				  "because the container may hold CAP_SYS_PTRACE in the runtime's user namespace "
+				  "(CVE-2019-5736)");
 }

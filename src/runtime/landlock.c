@@ -23,14 +23,14 @@
  * has bits 0-12, 2 adds REFER (13), 3 TRUNCATE (14), 5 IOCTL_DEV (15); 4, 6 and 7 add
  * network rights, scopes and logging flags, which the proposal has no schema for. Our
  * headers (Linux 6.1) stop at REFER, so the later bits are spelled out here. */
-#define LL_FS_ABI1 ((UINT64_C(1) << 13) - 1)
-#define LL_FS_REFER (UINT64_C(1) << 13)
-#define LL_FS_TRUNCATE (UINT64_C(1) << 14)
+#define LL_FS_ABI1	((UINT64_C(1) << 13) - 1)
+#define LL_FS_REFER	(UINT64_C(1) << 13)
+#define LL_FS_TRUNCATE	(UINT64_C(1) << 14)
 #define LL_FS_IOCTL_DEV (UINT64_C(1) << 15)
 /* The rights that make sense on a file (the rest only on directories: landlock_add_rule(2)
  * refuses them with EINVAL on a non-directory). */
 #define LL_FS_FILE_RIGHTS                                                                                              \
-	(LANDLOCK_ACCESS_FS_EXECUTE | LANDLOCK_ACCESS_FS_WRITE_FILE | LANDLOCK_ACCESS_FS_READ_FILE | LL_FS_TRUNCATE |   \
+	(LANDLOCK_ACCESS_FS_EXECUTE | LANDLOCK_ACCESS_FS_WRITE_FILE | LANDLOCK_ACCESS_FS_READ_FILE | LL_FS_TRUNCATE |  \
 	 LL_FS_IOCTL_DEV)
 
 /* Only the first member: the kernel takes a shorter struct from older callers, and a
@@ -125,17 +125,67 @@ static int abi_cap(const struct oci_spec *spec, int *ret)
 	return 0;
 }
 
+/* Best effort down to abi (capped: lowered by the annotation). Returns 1 if cfg (masked in
+ * place) is to be enforced, 0 if Landlock is to be skipped (warned), or -errno (logged). */
+static int best_effort(struct oci_landlock *cfg, const char *field, int abi, bool capped)
+{
+	const char *cap_note = capped ? " (capped by " LANDLOCK_ABI_ANNOTATION ")" : "";
+	uint64_t dropped;
+	bool unenforceable;
+	char names[256];
+
+	if (abi == 0) {
+		if (cfg->disable_best_effort)
+			return log_error_errno(-EOPNOTSUPP,
+					       "config.json: %s: disableBestEffort is true but this kernel has no "
+					       "Landlock (not built in, or not enabled in the lsm= boot parameter)",
+					       field);
+		log_warn("config.json: %s: this kernel has no Landlock (not built in, or not enabled in "
+			 "the lsm= boot parameter); running the container without it",
+			 field);
+		return 0;
+	}
+	landlock_mask_to_abi(cfg, abi, &dropped, &unenforceable);
+	if (dropped) {
+		bool several;
+
+		access_names(dropped, names, sizeof(names));
+		several = strchr(names, ',') != NULL;
+		if (cfg->disable_best_effort)
+			return log_error_errno(-EOPNOTSUPP,
+					       "config.json: %s: disableBestEffort is true but Landlock ABI %d%s lacks "
+					       "the access right%s %s",
+					       field, abi, cap_note, several ? "s" : "", names);
+		log_warn("config.json: %s: Landlock ABI %d%s lacks the access right%s %s; not enforcing "
+			 "%s (best effort; set disableBestEffort to make this an error)",
+			 field, abi, cap_note, several ? "s" : "", names, several ? "them" : "it");
+	}
+	if (unenforceable) {
+		if (cfg->disable_best_effort)
+			return log_error_errno(-EOPNOTSUPP,
+					       "config.json: %s: a rule allows 'refer', which Landlock ABI 1 always "
+					       "denies, and disableBestEffort is true",
+					       field);
+		log_warn("config.json: %s: a rule allows 'refer', which Landlock ABI 1 always denies; "
+			 "running the container without Landlock (best effort)",
+			 field);
+		return 0;
+	}
+	if (cfg->handled_access_fs == 0) {
+		log_debug("%s: no access right left to handle, Landlock not applied", field);
+		return 0;
+	}
+	return 1;
+}
+
 int landlock_plan_new(const struct oci_spec *spec, struct landlock_plan **ret)
 {
 	const char *ann = spec_annotation(spec, LANDLOCK_ANNOTATION), *text, *field;
 	struct oci_landlock *cfg = NULL;
 	cleanup_free char *err = NULL, *name = NULL;
 	struct landlock_plan *plan;
-	uint64_t dropped;
-	bool unenforceable;
 	int r, cap, abi;
 	bool capped;
-	char names[256];
 
 	*ret = NULL;
 	if (spec->linux_.landlock_json && ann)
@@ -160,61 +210,13 @@ int landlock_plan_new(const struct oci_spec *spec, struct landlock_plan **ret)
 	r = abi_cap(spec, &cap);
 	if (r < 0)
 		goto fail;
-
 	abi = landlock_abi_version();
 	capped = cap > 0 && cap < abi;
 	if (capped)
 		abi = cap;
-	if (abi == 0) {
-		if (cfg->disable_best_effort) {
-			r = log_error_errno(-EOPNOTSUPP,
-					    "config.json: %s: disableBestEffort is true but this kernel has no "
-					    "Landlock (not built in, or not enabled in the lsm= boot parameter)",
-					    field);
-			goto fail;
-		}
-		log_warn("config.json: %s: this kernel has no Landlock (not built in, or not enabled in "
-			 "the lsm= boot parameter); running the container without it",
-			 field);
-		spec_landlock_free(cfg);
-		return 0;
-	}
-
-	landlock_mask_to_abi(cfg, abi, &dropped, &unenforceable);
-	if (dropped) {
-		access_names(dropped, names, sizeof(names));
-		if (cfg->disable_best_effort) {
-			r = log_error_errno(-EOPNOTSUPP,
-					    "config.json: %s: disableBestEffort is true but Landlock ABI %d%s lacks "
-					    "the access right%s %s",
-					    field, abi, capped ? " (capped by " LANDLOCK_ABI_ANNOTATION ")" : "",
-					    strchr(names, ',') ? "s" : "", names);
-			goto fail;
-		}
-		log_warn("config.json: %s: Landlock ABI %d%s lacks the access right%s %s; not enforcing "
-			 "%s (best effort; set disableBestEffort to make this an error)",
-			 field, abi, capped ? " (capped by " LANDLOCK_ABI_ANNOTATION ")" : "",
-			 strchr(names, ',') ? "s" : "", names, strchr(names, ',') ? "them" : "it");
-	}
-	if (unenforceable) {
-		if (cfg->disable_best_effort) {
-			r = log_error_errno(-EOPNOTSUPP,
-					    "config.json: %s: a rule allows 'refer', which Landlock ABI 1 always "
-					    "denies, and disableBestEffort is true",
-					    field);
-			goto fail;
-		}
-		log_warn("config.json: %s: a rule allows 'refer', which Landlock ABI 1 always denies; "
-			 "running the container without Landlock (best effort)",
-			 field);
-		spec_landlock_free(cfg);
-		return 0;
-	}
-	if (cfg->handled_access_fs == 0) {
-		log_debug("%s: no access right left to handle, Landlock not applied", field);
-		spec_landlock_free(cfg);
-		return 0;
-	}
+	r = best_effort(cfg, field, abi, capped);
+	if (r <= 0)
+		goto fail; /* skipped (0) or failed */
 
 	plan = calloc(1, sizeof(*plan));
 	if (!plan) {
@@ -245,7 +247,8 @@ static int add_path_rule(const struct landlock_plan *plan, int rulesetfd, int ro
 	 * something outside it, and /proc magic links are refused. */
 	fd = path_open_in_root(rootfd, path, O_PATH, 0);
 	if (fd < 0)
-		return log_error_errno(fd, "%s.rules.pathBeneath[%zu].paths[%zu] '%s': cannot open it in the container: %m",
+		return log_error_errno(fd,
+				       "%s.rules.pathBeneath[%zu].paths[%zu] '%s': cannot open it in the container: %m",
 				       plan->field, i, j, path);
 	if (fstat(fd, &st) < 0)
 		return log_error_errno(-errno, "%s.rules.pathBeneath[%zu].paths[%zu] '%s': %m", plan->field, i, j,
@@ -257,15 +260,16 @@ static int add_path_rule(const struct landlock_plan *plan, int rulesetfd, int ro
 					       "%s.rules.pathBeneath[%zu].paths[%zu] '%s': not a directory, so the "
 					       "directory rights %s cannot apply to it (disableBestEffort is true)",
 					       plan->field, i, j, path, names);
-		log_debug("%s.rules.pathBeneath[%zu].paths[%zu] '%s': not a directory, ignoring %s for it",
-			  plan->field, i, j, path, names);
+		log_debug("%s.rules.pathBeneath[%zu].paths[%zu] '%s': not a directory, ignoring %s for it", plan->field,
+			  i, j, path, names);
 		pb.allowed_access &= LL_FS_FILE_RIGHTS;
 	}
 	if (pb.allowed_access == 0)
 		return 0;
 	pb.parent_fd = fd;
 	if (syscall(SYS_landlock_add_rule, rulesetfd, LANDLOCK_RULE_PATH_BENEATH, &pb, 0) < 0)
-		return log_error_errno(-errno, "%s.rules.pathBeneath[%zu].paths[%zu] '%s': landlock_add_rule failed: %m",
+		return log_error_errno(-errno,
+				       "%s.rules.pathBeneath[%zu].paths[%zu] '%s': landlock_add_rule failed: %m",
 				       plan->field, i, j, path);
 	return 0;
 }

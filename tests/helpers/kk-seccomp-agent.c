@@ -37,8 +37,8 @@ static int receive(int conn, int *ret_fd, char *buf, size_t size)
 		struct cmsghdr align;
 	} control;
 	struct iovec iov = {.iov_base = buf, .iov_len = size - 1};
-	struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.b,
-			    .msg_controllen = sizeof(control.b)};
+	struct msghdr mh = {
+	    .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.b, .msg_controllen = sizeof(control.b)};
 	size_t len = 0;
 	ssize_t n;
 

@@ -11,7 +11,9 @@
  *
  * Prints one line per failed check ("FAIL name: strerror (errno N)") and at the end
  * "kk-workload: N checks, M failed"; exits 1 if any failed. `kk-workload --child` is what it
- * execs to test execve. Static, so it needs nothing from the image. */
+ * execs to test execve. `kk-workload --sigsys` calls getppid(2) with a SIGSYS handler and
+ * prints what the handler saw ("SIGSYS si_code=SYS_SECCOMP si_syscall=getppid"), for
+ * SCMP_ACT_TRAP. Static, so it needs nothing from the image. */
 #include <errno.h>
 #include <fcntl.h>
 #include <mqueue.h>
@@ -174,7 +176,14 @@ static void test_processes(void)
 	check("waitid", pid > 0 && waitid(P_PID, (id_t)pid, &si, WEXITED) == 0 && si.si_status == 5);
 
 	check("getpid/getppid/gettid", getpid() > 0 && getppid() >= 0 && syscall(SYS_gettid) > 0);
-	check("setpgid/getpgid", setpgid(0, 0) == 0 && getpgid(0) == getpid());
+	/* In a child: the container's init may be a session leader (runc makes it one), and a
+	 * session leader cannot change its process group. */
+	pid = fork();
+	if (pid == 0)
+		_exit(setpgid(0, 0) == 0 && getpgid(0) == getpid() ? 0 : errno);
+	st = 0;
+	errno = pid > 0 && waitpid(pid, &st, 0) == pid ? WEXITSTATUS(st) : errno;
+	check("setpgid/getpgid", pid > 0 && WIFEXITED(st) && WEXITSTATUS(st) == 0);
 	check("getsid", getsid(0) >= 0); /* 0 when the session leader is outside the pid namespace */
 	check("prctl PR_SET_NAME", prctl(PR_SET_NAME, "kk-workload", 0, 0, 0) == 0);
 	struct rlimit rl;
@@ -317,8 +326,8 @@ static void test_time(void)
 	struct sigevent sev = {.sigev_notify = SIGEV_NONE};
 	check("timer_create", timer_create(CLOCK_MONOTONIC, &sev, &t) == 0);
 	struct itimerspec its = {.it_value = {1, 0}}, cur;
-	check("timer_settime/gettime/delete", timer_settime(t, 0, &its, NULL) == 0 && timer_gettime(t, &cur) == 0 &&
-						     timer_delete(t) == 0);
+	check("timer_settime/gettime/delete",
+	      timer_settime(t, 0, &its, NULL) == 0 && timer_gettime(t, &cur) == 0 && timer_delete(t) == 0);
 
 	int tfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC);
 	check("timerfd_create", tfd >= 0);
@@ -372,7 +381,8 @@ static void test_fds(void)
 	}
 	int d = dup(p[0]);
 	check("dup/dup2/dup3", d >= 0 && dup2(d, d + 10) == d + 10 && dup3(d, d + 11, O_CLOEXEC) == d + 11);
-	check("fcntl", fcntl(d, F_SETFD, FD_CLOEXEC) == 0 && fcntl(d, F_GETFL) >= 0 && fcntl(d, F_DUPFD_CLOEXEC, 0) >= 0);
+	check("fcntl",
+	      fcntl(d, F_SETFD, FD_CLOEXEC) == 0 && fcntl(d, F_GETFL) >= 0 && fcntl(d, F_DUPFD_CLOEXEC, 0) >= 0);
 	check("close_range (or its fallback)", syscall(SYS_close_range, d + 10, d + 11, 0) == 0 || errno == ENOSYS);
 	close(p[0]);
 	close(p[1]);
@@ -435,8 +445,9 @@ static void test_files(void)
 	if (dfd >= 0) {
 		char dents[4096];
 		check("getdents64", syscall(SYS_getdents64, dfd, dents, sizeof(dents)) > 0);
-		check("fstatat/openat/unlinkat", fstatat(dfd, "g", &st, 0) == 0 && openat(dfd, "g", O_RDONLY | O_CLOEXEC) >= 0 &&
-						       unlinkat(dfd, "l", 0) == 0);
+		check("fstatat/openat/unlinkat", fstatat(dfd, "g", &st, 0) == 0 &&
+						     openat(dfd, "g", O_RDONLY | O_CLOEXEC) >= 0 &&
+						     unlinkat(dfd, "l", 0) == 0);
 		check("fchdir/getcwd", fchdir(dfd) == 0 && getcwd(buf, sizeof(buf)) != NULL && chdir("/") == 0);
 		close(dfd);
 	}
@@ -455,7 +466,7 @@ static void test_files(void)
 		close(fd2);
 	int null = open("/dev/null", O_WRONLY | O_CLOEXEC);
 	check("sendfile", null >= 0 && (fd2 = open("/proc/self/exe", O_RDONLY | O_CLOEXEC)) >= 0 &&
-				  sendfile(null, fd2, NULL, 4096) > 0);
+			      sendfile(null, fd2, NULL, 4096) > 0);
 	check("ioctl TCGETS on /dev/null is ENOTTY", ioctl(null, TCGETS, buf) < 0 && errno == ENOTTY);
 }
 
@@ -470,7 +481,8 @@ static void lo_up(void)
 	strcpy(ifr.ifr_name, "lo");
 	if (ioctl(s, SIOCGIFFLAGS, &ifr) == 0 && !(ifr.ifr_flags & IFF_UP)) {
 		ifr.ifr_flags |= IFF_UP;
-		check("bring lo up (needs CAP_NET_ADMIN in a new network namespace)", ioctl(s, SIOCSIFFLAGS, &ifr) == 0);
+		check("bring lo up (needs CAP_NET_ADMIN in a new network namespace)",
+		      ioctl(s, SIOCSIFFLAGS, &ifr) == 0);
 	}
 	close(s);
 }
@@ -508,10 +520,11 @@ static void test_sockets(void)
 	struct sockaddr_un un = {.sun_family = AF_UNIX};
 	snprintf(un.sun_path, sizeof(un.sun_path), "/tmp/kk-workload-%d.sock", getpid());
 	int ls = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	check("bind/listen AF_UNIX", ls >= 0 && bind(ls, (struct sockaddr *)&un, sizeof(un)) == 0 && listen(ls, 1) == 0);
+	check("bind/listen AF_UNIX",
+	      ls >= 0 && bind(ls, (struct sockaddr *)&un, sizeof(un)) == 0 && listen(ls, 1) == 0);
 	int cs = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	check("connect/accept AF_UNIX", cs >= 0 && connect(cs, (struct sockaddr *)&un, sizeof(un)) == 0 &&
-					      accept4(ls, NULL, NULL, SOCK_CLOEXEC) >= 0);
+					    accept4(ls, NULL, NULL, SOCK_CLOEXEC) >= 0);
 	unlink(un.sun_path);
 	close(ls);
 	close(cs);
@@ -524,10 +537,10 @@ static void test_sockets(void)
 	int t = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	check("socket AF_INET", t >= 0);
 	check("setsockopt/getsockopt", setsockopt(t, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) == 0 &&
-					       getsockopt(t, SOL_SOCKET, SO_REUSEADDR, &one, &len) == 0);
+					   getsockopt(t, SOL_SOCKET, SO_REUSEADDR, &one, &len) == 0);
 	len = sizeof(sa);
 	check("bind/listen 127.0.0.1", bind(t, (struct sockaddr *)&sa, sizeof(sa)) == 0 && listen(t, 4) == 0 &&
-					       getsockname(t, (struct sockaddr *)&sa, &len) == 0);
+					   getsockname(t, (struct sockaddr *)&sa, &len) == 0);
 	int c = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	bool connected = c >= 0 && connect(c, (struct sockaddr *)&sa, sizeof(sa)) == 0;
 	check("connect 127.0.0.1", connected);
@@ -551,11 +564,11 @@ static void test_sockets(void)
 	struct sockaddr_in ua = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
 	len = sizeof(ua);
 	check("UDP bind", u1 >= 0 && u2 >= 0 && bind(u1, (struct sockaddr *)&ua, sizeof(ua)) == 0 &&
-				  getsockname(u1, (struct sockaddr *)&ua, &len) == 0);
+			      getsockname(u1, (struct sockaddr *)&ua, &len) == 0);
 	struct timeval rto = {2, 0};
 	setsockopt(u1, SOL_SOCKET, SO_RCVTIMEO, &rto, sizeof(rto));
 	check("sendto/recvfrom", sendto(u2, "d", 1, 0, (struct sockaddr *)&ua, sizeof(ua)) == 1 &&
-					 recvfrom(u1, buf, 1, 0, NULL, NULL) == 1);
+				     recvfrom(u1, buf, 1, 0, NULL, NULL) == 1);
 	struct mmsghdr mm = {.msg_hdr = {.msg_iov = &iov, .msg_iovlen = 1, .msg_name = &ua, .msg_namelen = sizeof(ua)}};
 	check("sendmmsg", sendmmsg(u2, &mm, 1, 0) == 1);
 	close(u1);
@@ -591,10 +604,38 @@ static void test_ipc(void)
 	}
 }
 
+/* --sigsys: what SCMP_ACT_TRAP delivers for getppid(2). */
+static volatile sig_atomic_t sigsys_code = -1, sigsys_nr = -1;
+
+static void on_sigsys(int sig, siginfo_t *si, void *uc)
+{
+	sigsys_code = si->si_code;
+	sigsys_nr = si->si_syscall;
+}
+
+static int trap_getppid(void)
+{
+	struct sigaction sa = {.sa_sigaction = on_sigsys, .sa_flags = SA_SIGINFO};
+
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(SIGSYS, &sa, NULL) < 0)
+		return 1;
+	long r = syscall(SYS_getppid);
+	if (sigsys_code < 0) {
+		printf("no SIGSYS: getppid returned %ld\n", r);
+		return 1;
+	}
+	printf("SIGSYS si_code=%s si_syscall=%s\n", sigsys_code == 1 /* SYS_SECCOMP */ ? "SYS_SECCOMP" : "other",
+	       sigsys_nr == SYS_getppid ? "getppid" : "other");
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc > 1 && strcmp(argv[1], "--child") == 0)
 		return 42;
+	if (argc > 1 && strcmp(argv[1], "--sigsys") == 0)
+		return trap_getppid();
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	test_threads();
 	test_processes();

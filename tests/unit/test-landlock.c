@@ -50,10 +50,9 @@ TEST(landlock_parses_the_proposal_schema)
 
 TEST(landlock_names_match_the_kernel_bits)
 {
-	static const char *const want[] = {"execute",	  "write_file", "read_file", "read_dir",  "remove_dir",
-					   "remove_file", "make_char",	"make_dir",  "make_reg",  "make_sock",
-					   "make_fifo",	  "make_block", "make_sym",  "refer",	  "truncate",
-					   "ioctl_dev"};
+	static const char *const want[] = {
+	    "execute",	"write_file", "read_file", "read_dir",	 "remove_dir", "remove_file", "make_char", "make_dir",
+	    "make_reg", "make_sock",  "make_fifo", "make_block", "make_sym",   "refer",	      "truncate",  "ioctl_dev"};
 	for (unsigned i = 0; i < 16; i++)
 		CHECK_STREQ(spec_landlock_access_name(i), want[i]);
 	CHECK(spec_landlock_access_name(16) == NULL);
@@ -77,7 +76,8 @@ TEST(landlock_errors_name_the_field)
 {
 	check_error("[]", "ll");
 	check_error("{\"ruleset\": []}", "ll: ruleset: must be an object");
-	check_error("{\"ruleset\": {\"handledAccessFS\": \"execute\"}}", "ll: ruleset.handledAccessFS: must be an array");
+	check_error("{\"ruleset\": {\"handledAccessFS\": \"execute\"}}",
+		    "ll: ruleset.handledAccessFS: must be an array");
 	check_error("{\"ruleset\": {\"handledAccessFS\": [\"execute\", \"exec\"]}}",
 		    "ll: ruleset.handledAccessFS[1]: unknown Landlock access right 'exec'");
 	check_error("{\"ruleset\": {\"handledAccessFS\": [1]}}", "ll: ruleset.handledAccessFS[0]: must be a string");
@@ -117,7 +117,8 @@ TEST(landlock_in_config_json_is_validated_and_kept_raw)
 	spec = NULL;
 	r = spec_parse_string(bad, "config.json", &spec, &err);
 	CHECK(r == -EINVAL);
-	CHECK_CONTAINS(err, "config.json: linux.landlock.ruleset.handledAccessFS[0]: unknown Landlock access right 'write'");
+	CHECK_CONTAINS(err,
+		       "config.json: linux.landlock.ruleset.handledAccessFS[0]: unknown Landlock access right 'write'");
 	free(err);
 	if (r == 0)
 		spec_free(spec);

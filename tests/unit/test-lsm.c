@@ -73,7 +73,8 @@ TEST(lsm_plan_unconfined_apparmor_without_apparmor_is_fine)
 TEST(lsm_plan_selinux_labels)
 {
 	struct oci_process p = {.selinux_label = (char *)"system_u:system_r:container_t:s0:c1,c2"};
-	struct oci_spec spec = {.process = &p, .linux_ = {.mount_label = (char *)"system_u:object_r:container_file_t:s0"}};
+	struct oci_spec spec = {.process = &p,
+				.linux_ = {.mount_label = (char *)"system_u:object_r:container_file_t:s0"}};
 	struct lsm_plan plan;
 
 	CHECK(lsm_plan_make(&spec, &p, true, LSM_SELINUX, &plan) == 0);

@@ -52,8 +52,8 @@ static void parse_fails(const char *text, const char *want)
 	free(err);
 }
 
-static int convert(const struct seccomp_profile *p, char *const *caps, const char *arch, unsigned major,
-		   unsigned minor, struct oci_seccomp *out)
+static int convert(const struct seccomp_profile *p, char *const *caps, const char *arch, unsigned major, unsigned minor,
+		   struct oci_seccomp *out)
 {
 	struct seccomp_profile_target t = {.caps = caps, .arch = arch, .kernel = {major, minor, 0}};
 	return seccomp_profile_convert(p, &t, out);
@@ -139,24 +139,30 @@ TEST(legacy_name_field)
 		    "profile.json: syscalls[0].name: cannot be combined with names");
 }
 
-#define HEAD "{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"syscalls\": [{\"names\": [\"read\"], \"action\": \"SCMP_ACT_ALLOW\"}, "
+#define HEAD                                                                                                           \
+	"{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"syscalls\": [{\"names\": [\"read\"], \"action\": "                  \
+	"\"SCMP_ACT_ALLOW\"}, "
 
 TEST(malformed_profiles_name_the_json_path)
 {
-	parse_fails("{\"defaultAction\": ", "profile.json: invalid JSON: unexpected end of input (at line 1, column 19)");
+	parse_fails("{\"defaultAction\": ",
+		    "profile.json: invalid JSON: unexpected end of input (at line 1, column 19)");
 	parse_fails("[1]", "profile.json: must be a JSON object");
 	parse_fails("{}", "profile.json: defaultAction: is required");
 	parse_fails("{\"defaultAction\": 5}", "profile.json: defaultAction: must be a string");
-	parse_fails("{\"defaultAction\": \"SCMP_ACT_FOO\"}", "profile.json: defaultAction: unknown action 'SCMP_ACT_FOO'");
+	parse_fails("{\"defaultAction\": \"SCMP_ACT_FOO\"}",
+		    "profile.json: defaultAction: unknown action 'SCMP_ACT_FOO'");
 	parse_fails("{\"defaultAction\": \"SCMP_ACT_NOTIFY\", \"listenerPath\": \"/a\"}",
 		    "profile.json: defaultAction: SCMP_ACT_NOTIFY cannot be the default action");
-	parse_fails("{\"defaultAction\": \"SCMP_ACT_ALLOW\", \"defaultErrnoRet\": 1}",
-		    "profile.json: defaultErrnoRet: only valid with SCMP_ACT_ERRNO or SCMP_ACT_TRACE, not SCMP_ACT_ALLOW");
+	parse_fails(
+	    "{\"defaultAction\": \"SCMP_ACT_ALLOW\", \"defaultErrnoRet\": 1}",
+	    "profile.json: defaultErrnoRet: only valid with SCMP_ACT_ERRNO or SCMP_ACT_TRACE, not SCMP_ACT_ALLOW");
 	parse_fails("{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"defaultErrnoRet\": 70000}",
 		    "profile.json: defaultErrnoRet: must be an integer between 0 and 65535");
 	parse_fails("{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"defaultErrnoRet\": -1}",
 		    "profile.json: defaultErrnoRet: must be an integer between 0 and 65535");
-	parse_fails("{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"syscalls\": {}}", "profile.json: syscalls: must be an array");
+	parse_fails("{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"syscalls\": {}}",
+		    "profile.json: syscalls: must be an array");
 	parse_fails(HEAD "7]}", "profile.json: syscalls[1]: must be an object");
 	parse_fails(HEAD "{\"action\": \"SCMP_ACT_ALLOW\"}]}", "profile.json: syscalls[1].names: is required");
 	parse_fails(HEAD "{\"names\": \"read\", \"action\": \"SCMP_ACT_ALLOW\"}]}",
@@ -199,16 +205,20 @@ TEST(malformed_profiles_name_the_json_path)
 		    "profile.json: syscalls[1].args[0].op: unknown operator 'SCMP_CMP_FOO'");
 	parse_fails(HEAD "{\"names\": [\"a\"], \"action\": \"SCMP_ACT_ALLOW\", \"includes\": []}]}",
 		    "profile.json: syscalls[1].includes: must be an object");
-	parse_fails(HEAD "{\"names\": [\"a\"], \"action\": \"SCMP_ACT_ALLOW\", \"includes\": {\"caps\": \"CAP_KILL\"}}]}",
+	parse_fails(HEAD
+		    "{\"names\": [\"a\"], \"action\": \"SCMP_ACT_ALLOW\", \"includes\": {\"caps\": \"CAP_KILL\"}}]}",
 		    "profile.json: syscalls[1].includes.caps: must be an array of strings");
-	parse_fails(HEAD "{\"names\": [\"a\"], \"action\": \"SCMP_ACT_ALLOW\", \"excludes\": {\"caps\": [\"SYS_ADMIN\"]}}]}",
+	parse_fails(HEAD
+		    "{\"names\": [\"a\"], \"action\": \"SCMP_ACT_ALLOW\", \"excludes\": {\"caps\": [\"SYS_ADMIN\"]}}]}",
 		    "profile.json: syscalls[1].excludes.caps[0]: unknown capability 'SYS_ADMIN'");
-	parse_fails(HEAD "{\"names\": [\"a\"], \"action\": \"SCMP_ACT_ALLOW\", \"includes\": {\"arches\": [\"amd46\"]}}]}",
+	parse_fails(HEAD
+		    "{\"names\": [\"a\"], \"action\": \"SCMP_ACT_ALLOW\", \"includes\": {\"arches\": [\"amd46\"]}}]}",
 		    "profile.json: syscalls[1].includes.arches[0]: unknown architecture 'amd46'");
 	parse_fails(HEAD "{\"names\": [\"a\"], \"action\": \"SCMP_ACT_ALLOW\", \"includes\": {\"minKernel\": \"4\"}}]}",
 		    "profile.json: syscalls[1].includes.minKernel: '4' is not a kernel version (expected MAJOR.MINOR)");
-	parse_fails(HEAD "{\"names\": [\"a\"], \"action\": \"SCMP_ACT_ALLOW\", \"excludes\": {\"minKernel\": \"4.8-rc1\"}}]}",
-		    "profile.json: syscalls[1].excludes.minKernel: '4.8-rc1' is not a kernel version (expected MAJOR.MINOR)");
+	parse_fails(
+	    HEAD "{\"names\": [\"a\"], \"action\": \"SCMP_ACT_ALLOW\", \"excludes\": {\"minKernel\": \"4.8-rc1\"}}]}",
+	    "profile.json: syscalls[1].excludes.minKernel: '4.8-rc1' is not a kernel version (expected MAJOR.MINOR)");
 	parse_fails(HEAD "{\"names\": [\"a\"], \"action\": \"SCMP_ACT_ALLOW\", \"excludes\": {\"minKernel\": 4.8}}]}",
 		    "profile.json: syscalls[1].excludes.minKernel: must be a string");
 	parse_fails(HEAD "{\"names\": [\"a\"], \"action\": \"SCMP_ACT_NOTIFY\"}]}",
@@ -333,13 +343,14 @@ TEST(arch_map_selects_the_native_entry)
 	seccomp_profile_oci_done(&s);
 	seccomp_profile_free(p);
 
-	p = parse_ok("{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"architectures\": [\"SCMP_ARCH_X86\", \"SCMP_ARCH_ARM\"]}");
+	p = parse_ok(
+	    "{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"architectures\": [\"SCMP_ARCH_X86\", \"SCMP_ARCH_ARM\"]}");
 	CHECK(p != NULL);
 	if (!p)
 		return;
 	CHECK(convert(p, NULL, "SCMP_ARCH_X86_64", 6, 1, &s) == 0);
-	CHECK(s.architectures && STREQ(s.architectures[0], "SCMP_ARCH_X86") && STREQ(s.architectures[1], "SCMP_ARCH_ARM") &&
-	      !s.architectures[2]);
+	CHECK(s.architectures && STREQ(s.architectures[0], "SCMP_ARCH_X86") &&
+	      STREQ(s.architectures[1], "SCMP_ARCH_ARM") && !s.architectures[2]);
 	seccomp_profile_oci_done(&s);
 	seccomp_profile_free(p);
 }
@@ -353,7 +364,8 @@ static void check_round_trip(const struct oci_seccomp *s)
 	CHECK(seccomp_profile_oci_json(s, &o) == 0);
 	if (!o)
 		return;
-	CHECK(asprintf(&text, "{\"ociVersion\": \"1.2.0\", \"root\": {\"path\": \"rootfs\"}, \"linux\": {\"seccomp\": %s}}",
+	CHECK(asprintf(&text,
+		       "{\"ociVersion\": \"1.2.0\", \"root\": {\"path\": \"rootfs\"}, \"linux\": {\"seccomp\": %s}}",
 		       json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN)) > 0);
 	json_object_put(o);
 	if (spec_parse_string(text, "config.json", &spec, &err) < 0) {
@@ -477,18 +489,67 @@ TEST(default_profile_compiles)
 	seccomp_profile_free(p);
 }
 
+/* libseccomp lets a rule without conditions override every conditional rule of the same
+ * syscall (and refuses two unconditional rules with different actions), so in the converted
+ * default profile a syscall has either one unconditional action or only conditional rules. */
+static void check_no_overridden_rules(const struct oci_seccomp *s, const char *what)
+{
+	for (size_t i = 0; i < s->n_syscalls; i++) {
+		if (s->syscalls[i].n_args > 0)
+			continue;
+		for (char **n = s->syscalls[i].names; *n; n++)
+			for (size_t j = 0; j < s->n_syscalls; j++) {
+				const struct oci_seccomp_syscall *o = &s->syscalls[j];
+				bool clash = false;
+				if (j == i || (o->n_args == 0 && o->action == s->syscalls[i].action))
+					continue;
+				for (char **m = o->names; *m; m++)
+					clash = clash || STREQ(*m, *n);
+				if (clash) {
+					printf("#   %s: '%s' has an unconditional rule (%zu) and another one (%zu)\n",
+					       what, *n, i, j);
+					CHECK(!clash);
+				}
+			}
+	}
+}
+
+TEST(default_profile_rules_do_not_override_each_other)
+{
+	struct seccomp_profile *p = default_profile();
+	char *const admin[] = {"CAP_SYS_ADMIN", "CAP_SYS_PTRACE", "CAP_BPF", "CAP_PERFMON", "CAP_SYS_MODULE", NULL};
+	const char *const arches[] = {"SCMP_ARCH_X86_64", "SCMP_ARCH_AARCH64", "SCMP_ARCH_S390X", NULL};
+	struct oci_seccomp s;
+	if (!p) {
+		CHECK(p != NULL);
+		return;
+	}
+	for (size_t a = 0; arches[a]; a++) {
+		CHECK(convert(p, default_caps, arches[a], 6, 1, &s) == 0);
+		check_no_overridden_rules(&s, arches[a]);
+		seccomp_profile_oci_done(&s);
+		CHECK(convert(p, admin, arches[a], 6, 1, &s) == 0);
+		check_no_overridden_rules(&s, arches[a]);
+		seccomp_profile_oci_done(&s);
+		CHECK(convert(p, admin, arches[a], 4, 4, &s) == 0);
+		check_no_overridden_rules(&s, arches[a]);
+		seccomp_profile_oci_done(&s);
+	}
+	seccomp_profile_free(p);
+}
+
 /* A typo in the default profile would be skipped silently as an "unknown syscall": every
  * name must be known to libseccomp on one of the profile's architectures, or be one of the
  * syscalls newer than libseccomp 2.5.4 listed here (skipped until libseccomp knows them). */
 TEST(default_profile_names_are_real_syscalls)
 {
 	static const char *const newer[] = {
-	    "file_getattr", "file_setattr", "getxattrat", "listmount", "listxattrat",
-	    "lsm_get_self_attr", "lsm_list_modules", "lsm_set_self_attr", "mseal", "open_tree_attr",
-	    "removexattrat", "riscv_hwprobe", "setxattrat", "statmount", NULL,
+	    "file_getattr",	 "file_setattr",     "getxattrat",	  "listmount", "listxattrat",
+	    "lsm_get_self_attr", "lsm_list_modules", "lsm_set_self_attr", "mseal",     "open_tree_attr",
+	    "removexattrat",	 "riscv_hwprobe",    "setxattrat",	  "statmount", NULL,
 	};
-	static const char *const arches[] = {"x86_64", "x86", "x32", "aarch64", "arm", "s390x", "s390",
-					     "ppc64le", "riscv64", "mipsel64", "loongarch64", NULL};
+	static const char *const arches[] = {"x86_64", "x86",	  "x32",     "aarch64",	 "arm",		"s390x",
+					     "s390",   "ppc64le", "riscv64", "mipsel64", "loongarch64", NULL};
 	struct seccomp_profile *p = default_profile();
 	if (!p) {
 		CHECK(p != NULL);
@@ -521,13 +582,13 @@ static int child_checks(void)
 {
 	struct clone_args ca = {.flags = CLONE_NEWUSER, .exit_signal = SIGCHLD};
 	int bad = 0;
-#define EXPECT(call, want)                                                                                           \
-	do {                                                                                                       \
-		int e_ = errno_of(call);                                                                           \
-		if (e_ != (want)) {                                                                                \
-			printf("#   %s: errno %d (%s), expected %d\n", #call, e_, strerror(e_), want);                \
-			bad = 1;                                                                                   \
-		}                                                                                                  \
+#define EXPECT(call, want)                                                                                             \
+	do {                                                                                                           \
+		int e_ = errno_of(call);                                                                               \
+		if (e_ != (want)) {                                                                                    \
+			printf("#   %s: errno %d (%s), expected %d\n", #call, e_, strerror(e_), want);                 \
+			bad = 1;                                                                                       \
+		}                                                                                                      \
 	} while (0)
 	EXPECT(syscall(SYS_getppid), 0);
 	EXPECT(syscall(SYS_unshare, CLONE_NEWUSER), EPERM);

@@ -92,7 +92,7 @@ int verb_exec(int argc, char **argv)
 		{ 0 }
 	};
 	struct exec_opts o = { .root = arg_root };
-	const char *process_file = NULL, *cwd = NULL, *user = NULL;
+	const char *process_file = NULL, *cwd = NULL, *user = NULL, *label = NULL, *apparmor = NULL;
 	char **envs = NULL, **caps = NULL, **gids = NULL;
 	bool tty = false, nnp = false;
 	struct oci_spec *spec = NULL;
@@ -140,7 +140,11 @@ int verb_exec(int argc, char **argv)
 			o.preserve_fds = atoi(optarg);
 			break;
 		case O_LABEL:
+			label = optarg;
+			break;
 		case O_APPARMOR:
+			apparmor = optarg;
+			break;
 		case O_IGNORE:
 			break;
 		default:
@@ -219,6 +223,19 @@ int verb_exec(int argc, char **argv)
 	}
 	if (nnp)
 		proc->no_new_privileges = true;
+	/* Checked against the host's LSMs and written by the runtime (runtime/lsm.h). */
+	if (label) {
+		free(proc->selinux_label);
+		proc->selinux_label = strdup(label);
+		if (!proc->selinux_label)
+			goto out;
+	}
+	if (apparmor) {
+		free(proc->apparmor_profile);
+		proc->apparmor_profile = strdup(apparmor);
+		if (!proc->apparmor_profile)
+			goto out;
+	}
 	if (tty && !o.console_socket) {
 		log_error("exec --tty needs --console-socket");
 		goto out;

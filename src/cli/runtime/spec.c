@@ -48,7 +48,8 @@ static int add_seccomp(char **json, const char *which)
 	int r;
 
 	if (STREQ(which, "default"))
-		r = seccomp_profile_parse_string(seccomp_profile_default_json, SECCOMP_PROFILE_DEFAULT_NAME, &prof, &err);
+		r = seccomp_profile_parse_string(seccomp_profile_default_json, SECCOMP_PROFILE_DEFAULT_NAME, &prof,
+						 &err);
 	else
 		r = seccomp_profile_parse_file(which, &prof, &err);
 	if (r < 0)
@@ -75,9 +76,9 @@ static int add_seccomp(char **json, const char *which)
 		return log_error_errno(-ENOMEM, "spec --seccomp: cannot add linux.seccomp: %m");
 	}
 	/* The same layout as spec_default_json(). */
-	const char *text = json_object_to_json_string_ext(
-	    top, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_PRETTY_TAB | JSON_C_TO_STRING_SPACED |
-		     JSON_C_TO_STRING_NOSLASHESCAPE);
+	const char *text =
+	    json_object_to_json_string_ext(top, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_PRETTY_TAB |
+						    JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE);
 	char *out = NULL;
 	if (!text || asprintf(&out, "%s\n", text) < 0)
 		return log_error_errno(-ENOMEM, "spec --seccomp: %m");
@@ -88,10 +89,10 @@ static int add_seccomp(char **json, const char *which)
 
 int verb_spec(int argc, char **argv)
 {
-	static const struct option opts[] = { { "rootless", no_argument, NULL, 'r' },
-					      { "bundle", required_argument, NULL, 'b' },
-					      { "seccomp", required_argument, NULL, 's' },
-					      { 0 } };
+	static const struct option opts[] = {{"rootless", no_argument, NULL, 'r'},
+					     {"bundle", required_argument, NULL, 'b'},
+					     {"seccomp", required_argument, NULL, 's'},
+					     {0}};
 	bool rootless = false;
 	const char *bundle = ".", *seccomp = NULL;
 	int c;

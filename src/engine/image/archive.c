@@ -91,7 +91,7 @@ static int load_layer(struct store *s, const struct archive_src *a, const char *
 	enum compression c = sniff(fd);
 	if (!have_layer(s, diff_id, NULL)) {
 		char what[512];
-		snprintf(what, sizeof(what), "Layer %.19s (%s)", diff_id, member);
+		snprintf(what, sizeof(what), "Layer %.19s (blob %.19s)", diff_id, digest);
 		r = layer_import(s, fd, 0, -1, diff_id, digest, what, quiet, NULL);
 		if (r < 0)
 			return r;
@@ -500,7 +500,8 @@ int archive_import(struct store *s, const char *path, const char *name, bool qui
 	close(in);
 	if (r < 0)
 		return log_error_errno(r, "Failed to read %s: %m", path);
-	r = layer_import(s, out, 0, -1, NULL, NULL, path, quiet, &res);
+	off_t size = lseek(out, 0, SEEK_CUR);
+	r = layer_import(s, out, 0, size, NULL, NULL, path, quiet, &res);
 	if (r < 0)
 		return r;
 	r = store_lock(s, true);

@@ -18,7 +18,7 @@ struct dstream {
 	off_t offset;
 	int64_t left; /* bytes of input still allowed, < 0: unbounded */
 	enum compression kind;
-	bool detected, in_eof, z_end;
+	bool detected, in_eof, z_end, no_in_hash;
 	unsigned char *in;
 	size_t in_pos, in_len;
 	z_stream z;
@@ -115,7 +115,8 @@ static ssize_t fill(struct dstream *d)
 		d->offset += n;
 	if (d->left >= 0)
 		d->left -= n;
-	sha256_update(&d->in_hash, d->in, (size_t)n);
+	if (!d->no_in_hash)
+		sha256_update(&d->in_hash, d->in, (size_t)n);
 	d->in_bytes += (uint64_t)n;
 	d->in_pos = 0;
 	d->in_len = (size_t)n;
@@ -144,7 +145,8 @@ static int detect(struct dstream *d)
 			d->in_eof = true;
 			break;
 		}
-		sha256_update(&d->in_hash, d->in + d->in_len, (size_t)n);
+		if (!d->no_in_hash)
+			sha256_update(&d->in_hash, d->in + d->in_len, (size_t)n);
 		d->in_bytes += (uint64_t)n;
 		if (d->offset >= 0)
 			d->offset += n;
@@ -270,6 +272,11 @@ ssize_t dstream_read(struct dstream *d, void *buf, size_t len)
 	return n;
 }
 
+void dstream_skip_input_digest(struct dstream *d)
+{
+	d->no_in_hash = true;
+}
+
 int dstream_drain(struct dstream *d)
 {
 	char buf[65536];
@@ -281,6 +288,9 @@ int dstream_drain(struct dstream *d)
 
 void dstream_digests(struct dstream *d, char ret_in[DIGEST_STRING_SIZE], char ret_out[DIGEST_STRING_SIZE])
 {
-	digest_final(&d->in_hash, ret_in);
+	if (d->no_in_hash)
+		ret_in[0] = 0;
+	else
+		digest_final(&d->in_hash, ret_in);
 	digest_final(&d->out_hash, ret_out);
 }

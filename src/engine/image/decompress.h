@@ -22,6 +22,9 @@ void dstream_free(struct dstream *d);
 /* Decompressed bytes: up to len, 0 at the end of the input, -errno (-EBADMSG: corrupt
  * data, message in dstream_error()). */
 ssize_t dstream_read(struct dstream *d, void *buf, size_t len);
+/* Stop hashing the compressed input (before the first read): for callers that verify the
+ * blob digest themselves, so the same bytes are not hashed twice. Its digest is then "". */
+void dstream_skip_input_digest(struct dstream *d);
 /* Reads and hashes what is left (after a tar's end-of-archive blocks). */
 int dstream_drain(struct dstream *d);
 enum compression dstream_compression(const struct dstream *d);

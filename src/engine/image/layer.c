@@ -54,7 +54,8 @@ static __attribute__((noreturn)) void child_main(int in_fd, int res_fd, int dir_
 	_exit(0);
 }
 
-int layer_unpack_start(struct store *s, int in_fd, off_t offset, int64_t length, bool quiet, struct layer_job **ret)
+int layer_unpack_start(struct store *s, int in_fd, off_t offset, int64_t length, bool quiet, bool no_in_digest,
+		       struct layer_job **ret)
 {
 	cleanup_free char *name = NULL;
 	char rel[256];
@@ -71,7 +72,7 @@ int layer_unpack_start(struct store *s, int in_fd, off_t offset, int64_t length,
 	if (pipe2(p, O_CLOEXEC) < 0)
 		return log_error_errno(-errno, "pipe failed: %m");
 
-	struct unpack_opts o = { .rootless = s->rootless, .quiet = quiet };
+	struct unpack_opts o = { .rootless = s->rootless, .quiet = quiet, .no_in_digest = no_in_digest };
 	unpack_limits_default(&o.limits);
 	if (s->rootless)
 		o.max_id = s->idmap.uid_count < s->idmap.gid_count ? s->idmap.uid_count : s->idmap.gid_count;
@@ -153,7 +154,7 @@ int layer_import(struct store *s, int fd, off_t offset, int64_t length, const ch
 	struct layer_job *j = NULL;
 	struct unpack_result res;
 	cleanup_free char *err = NULL;
-	int r = layer_unpack_start(s, fd, offset, length, quiet, &j);
+	int r = layer_unpack_start(s, fd, offset, length, quiet, false, &j);
 	if (r < 0)
 		return r;
 	r = layer_unpack_finish(s, j, &res, &err);

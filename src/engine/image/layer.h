@@ -22,9 +22,11 @@ struct layer_job {
 	char *tmpname; /* directory in the store's scratch dir */
 };
 
+/* no_in_digest: the caller hashes the blob itself (a download); res.in_digest is "". */
 /* Starts a child unpacking in_fd (from offset for length bytes when length >= 0, else to
  * EOF) into a fresh scratch directory. The caller keeps (and may close) in_fd. */
-int layer_unpack_start(struct store *s, int in_fd, off_t offset, int64_t length, bool quiet, struct layer_job **ret);
+int layer_unpack_start(struct store *s, int in_fd, off_t offset, int64_t length, bool quiet, bool no_in_digest,
+		       struct layer_job **ret);
 /* Waits for the child. 0 with *res on success; -errno with *ret_err (caller frees) when the
  * layer was refused or broken: the scratch directory is then already removed. */
 int layer_unpack_finish(struct store *s, struct layer_job *j, struct unpack_result *res, char **ret_err);

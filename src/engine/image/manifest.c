@@ -31,8 +31,22 @@ __attribute__((format(printf, 2, 3))) static int errf(char **ret_err, const char
 		if (vasprintf(ret_err, fmt, ap) < 0)
 			*ret_err = NULL;
 		va_end(ap);
+		for (char *c = *ret_err; c && *c; c++)
+			if ((unsigned char)*c < 0x20 || *c == 0x7f)
+				*c = '?';
 	}
 	return -EINVAL;
+}
+
+/* Untrusted text for an error message: at most 80 bytes, control bytes as '?', so a
+ * registry cannot inject lines or terminal escapes into our output. */
+static const char *printable(const char *s, char buf[static 84])
+{
+	size_t i = 0;
+	for (; s && s[i] && i < 80; i++)
+		buf[i] = (unsigned char)s[i] < 0x20 || s[i] == 0x7f ? '?' : s[i];
+	buf[i] = 0;
+	return buf;
 }
 
 static int parse_json(const char *data, size_t len, const char *what, json_object **ret, char **ret_err)
@@ -105,7 +119,7 @@ static int parse_descriptor(json_object *o, const char *what, bool platform, str
 	if (!d->digest)
 		return errf(ret_err, "%s: digest missing", what);
 	if (!digest_valid(d->digest))
-		return errf(ret_err, "%s: digest '%.80s' is not a sha256 digest", what, d->digest);
+		return errf(ret_err, "%s: digest '%s' is not a sha256 digest", what, printable(d->digest, (char[84]){ 0 }));
 	if (!json_object_object_get_ex(o, "size", &v) || !json_object_is_type(v, json_type_int))
 		return errf(ret_err, "%s: size missing or not an integer", what);
 	d->size = json_object_get_int64(v);
@@ -214,7 +228,7 @@ int manifest_parse(const char *data, size_t len, const char *content_type, struc
 	else if (mt && (STREQ(mt, MT_OCI_MANIFEST) || STREQ(mt, MT_DOCKER_MANIFEST)))
 		is_index = false;
 	else if (mt && !STREQ(mt, "application/json") && !STREQ(mt, "application/octet-stream")) {
-		r = errf(ret_err, "manifest: unsupported media type '%.100s'", mt);
+		r = errf(ret_err, "manifest: unsupported media type '%s'", printable(mt, (char[84]){ 0 }));
 		goto fail;
 	} else
 		is_index = json_object_object_get_ex(root, "manifests", &v);
@@ -242,8 +256,8 @@ int manifest_parse(const char *data, size_t len, const char *content_type, struc
 			goto fail;
 		if (m->config.media_type && !STREQ(m->config.media_type, MT_OCI_CONFIG) &&
 		    !STREQ(m->config.media_type, MT_DOCKER_CONFIG)) {
-			r = errf(ret_err, "manifest: config media type '%.100s' is not a container image (an OCI artifact?)",
-				 m->config.media_type);
+			r = errf(ret_err, "manifest: config media type '%s' is not a container image (an OCI artifact?)",
+				 printable(m->config.media_type, (char[84]){ 0 }));
 			goto fail;
 		}
 		r = parse_array(root, "layers", "manifest", false, &m->layers, &m->n_layers, ret_err);
@@ -254,7 +268,7 @@ int manifest_parse(const char *data, size_t len, const char *content_type, struc
 			if (!lt)
 				continue; /* unpack detects the compression from the data */
 			if (!manifest_layer_type_supported(lt)) {
-				r = errf(ret_err, "manifest: layers[%zu]: unsupported media type '%.100s'", i, lt);
+				r = errf(ret_err, "manifest: layers[%zu]: unsupported media type '%s'", i, printable(lt, (char[84]){ 0 }));
 				goto fail;
 			}
 		}
@@ -370,6 +384,9 @@ int manifest_select_platform(const struct manifest *idx, const char *os, const c
 		if (asprintf(ret_err, "no image for platform %s/%s%s%s in the index (it has: %s)", os, arch,
 			     variant ? "/" : "", variant ? variant : "", have[0] ? have : "nothing") < 0)
 			*ret_err = NULL;
+		for (char *c = *ret_err; c && *c; c++)
+			if ((unsigned char)*c < 0x20 || *c == 0x7f)
+				*c = '?';
 	}
 	return -ENOENT;
 }

@@ -8,12 +8,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "engine/image/reference.h"
+#include "engine/image/store-internal.h"
 #include "lib/cleanup.h"
 #include "lib/fs.h"
 #include "lib/log.h"
@@ -103,8 +105,16 @@ static void clean_stale_tmp(struct store *s)
 	char **stale = NULL;
 	size_t n = 0;
 	while ((de = readdir(d))) {
-		if (de->d_name[0] == '.')
+		if (STREQ(de->d_name, ".") || STREQ(de->d_name, ".."))
 			continue;
+		if (strncmp(de->d_name, ".new-", 5) == 0) {
+			/* Being set up by process PID: stale only once that process is gone. */
+			int pid = atoi(de->d_name + 5);
+			if (pid > 0 && (kill(pid, 0) == 0 || errno != ESRCH))
+				continue;
+		} else if (de->d_name[0] == '.') {
+			continue;
+		}
 		int fd = openat(dirfd(d), de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		if (fd < 0) {
 			/* not a directory: a stray file, also ours to remove */
@@ -227,8 +237,10 @@ void store_free(struct store *s)
 int store_tmp(struct store *s, const char **ret_path)
 {
 	if (s->tmpfd < 0) {
-		cleanup_free char *p = NULL;
-		if (asprintf(&p, "%s/tmp/%d-XXXXXX", s->root, (int)getpid()) < 0)
+		/* Made under a dot name that stale-dir cleaning skips, locked, then renamed to its
+		 * real name: a concurrent command never sees it unlocked. */
+		cleanup_free char *p = NULL, *final = NULL;
+		if (asprintf(&p, "%s/tmp/.new-%d-XXXXXX", s->root, (int)getpid()) < 0)
 			return -ENOMEM;
 		if (!mkdtemp(p))
 			return log_error_errno(-errno, "Failed to create a scratch directory in %s/tmp: %m", s->root);
@@ -239,8 +251,15 @@ int store_tmp(struct store *s, const char **ret_path)
 			rmdir(p);
 			return log_error_errno(r, "Failed to open %s: %m", p);
 		}
+		const char *suffix = strrchr(p, '-') + 1;
+		if (asprintf(&final, "%s/tmp/%d-%s", s->root, (int)getpid(), suffix) < 0 || rename(p, final) < 0) {
+			int r = final ? -errno : -ENOMEM;
+			close(fd);
+			rmdir(p);
+			return log_error_errno(r, "Failed to set up a scratch directory in %s/tmp: %m", s->root);
+		}
 		s->tmpfd = fd;
-		s->tmpdir = TAKE_PTR(p);
+		s->tmpdir = TAKE_PTR(final);
 	}
 	if (ret_path)
 		*ret_path = s->tmpdir;
@@ -442,7 +461,7 @@ void image_list_clear(struct image_list *l)
 	*l = (struct image_list){ 0 };
 }
 
-static char *jstr(json_object *o, const char *key)
+char *store_jstr(json_object *o, const char *key)
 {
 	json_object *v;
 	if (!json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, json_type_string))
@@ -450,7 +469,7 @@ static char *jstr(json_object *o, const char *key)
 	return strdup(json_object_get_string(v));
 }
 
-static char **jstrv(json_object *o, const char *key)
+char **store_jstrv(json_object *o, const char *key)
 {
 	json_object *a;
 	size_t n = 0;
@@ -476,15 +495,15 @@ static int64_t jint(json_object *o, const char *key)
 static int record_from_json(json_object *o, struct image_record *r)
 {
 	json_object *layers;
-	r->id = jstr(o, "id");
-	r->manifest_digest = jstr(o, "manifest");
-	r->manifest_media_type = jstr(o, "manifest_media_type");
-	r->config_digest = jstr(o, "config");
-	r->names = jstrv(o, "names");
-	r->digests = jstrv(o, "digests");
-	r->os = jstr(o, "os");
-	r->arch = jstr(o, "architecture");
-	r->variant = jstr(o, "variant");
+	r->id = store_jstr(o, "id");
+	r->manifest_digest = store_jstr(o, "manifest");
+	r->manifest_media_type = store_jstr(o, "manifest_media_type");
+	r->config_digest = store_jstr(o, "config");
+	r->names = store_jstrv(o, "names");
+	r->digests = store_jstrv(o, "digests");
+	r->os = store_jstr(o, "os");
+	r->arch = store_jstr(o, "architecture");
+	r->variant = store_jstr(o, "variant");
 	r->created = jint(o, "created");
 	r->size = jint(o, "size");
 	if (!r->id || !r->manifest_digest || !r->config_digest || !r->names || !r->digests ||
@@ -498,9 +517,9 @@ static int record_from_json(json_object *o, struct image_record *r)
 		return -ENOMEM;
 	for (size_t i = 0; i < r->n_layers; i++) {
 		json_object *e = json_object_array_get_idx(layers, i);
-		r->layers[i].diff_id = jstr(e, "diff_id");
-		r->layers[i].blob = jstr(e, "blob");
-		r->layers[i].media_type = jstr(e, "media_type");
+		r->layers[i].diff_id = store_jstr(e, "diff_id");
+		r->layers[i].blob = store_jstr(e, "blob");
+		r->layers[i].media_type = store_jstr(e, "media_type");
 		r->layers[i].blob_size = jint(e, "blob_size");
 		if (!r->layers[i].diff_id || !digest_valid(r->layers[i].diff_id) ||
 		    (r->layers[i].blob && !digest_valid(r->layers[i].blob)))
@@ -597,7 +616,7 @@ int store_images_save(struct store *s, const struct image_list *l)
 	return 0;
 }
 
-static bool strv_contains(char **v, const char *s)
+bool store_strv_contains(char **v, const char *s)
 {
 	for (char **p = v; p && *p; p++)
 		if (STREQ(*p, s))
@@ -667,7 +686,7 @@ int image_list_find(const struct image_list *l, const char *ref)
 	int found = -ENOENT;
 	for (int c = 0; c < nc && found < 0; c++) {
 		for (size_t i = 0; i < l->n; i++)
-			if (strv_contains(l->v[i].names, cand[c])) {
+			if (store_strv_contains(l->v[i].names, cand[c])) {
 				found = (int)i;
 				break;
 			}
@@ -675,7 +694,7 @@ int image_list_find(const struct image_list *l, const char *ref)
 		const char *at = strchr(cand[c], '@');
 		if (found < 0 && at)
 			for (size_t i = 0; i < l->n; i++)
-				if (strv_contains(l->v[i].digests, cand[c])) {
+				if (store_strv_contains(l->v[i].digests, cand[c])) {
 					found = (int)i;
 					break;
 				}
@@ -706,14 +725,14 @@ int image_list_add_name(struct image_list *l, size_t i, const char *name)
 	for (size_t j = 0; j < l->n; j++)
 		if (j != i)
 			strv_remove(l->v[j].names, name);
-	if (strv_contains(l->v[i].names, name))
+	if (store_strv_contains(l->v[i].names, name))
 		return 0;
 	return strv_push(&l->v[i].names, name);
 }
 
 int image_list_add_digest(struct image_list *l, size_t i, const char *repo_digest)
 {
-	if (strv_contains(l->v[i].digests, repo_digest))
+	if (store_strv_contains(l->v[i].digests, repo_digest))
 		return 0;
 	return strv_push(&l->v[i].digests, repo_digest);
 }
@@ -769,379 +788,3 @@ int image_list_put(struct image_list *l, struct image_record *r)
 	return k < 0 ? k : (int)i;
 }
 
-/* ---- container root filesystems' references (rootfs/CID/rootfs.json) ---- */
-
-/* Calls fn for each recorded container root filesystem: its id, image id and layers. */
-static int for_each_rootfs(struct store *s, int (*fn)(void *ud, const char *cid, const char *image, char **layers), void *ud)
-{
-	cleanup_close int fd = openat(s->rootfd, "rootfs", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return errno == ENOENT ? 0 : -errno;
-	DIR *d = fdopendir(TAKE_FD(fd));
-	if (!d)
-		return -errno;
-	struct dirent *de;
-	int r = 0;
-	while ((de = readdir(d)) && r == 0) {
-		if (de->d_name[0] == '.')
-			continue;
-		char rel[300];
-		cleanup_free char *data = NULL;
-		snprintf(rel, sizeof(rel), "%s/rootfs.json", de->d_name);
-		if (fs_read_file_at(dirfd(d), rel, 1u << 20, &data, NULL) < 0)
-			continue;
-		cleanup_json json_object *o = json_tokener_parse(data);
-		if (!o)
-			continue;
-		cleanup_free char *image = jstr(o, "image");
-		cleanup_strv char **layers = jstrv(o, "layers");
-		r = fn(ud, de->d_name, image, layers);
-	}
-	closedir(d);
-	return r < 0 ? r : 0;
-}
-
-struct in_use {
-	const char *id;
-	char *container;
-};
-
-static int in_use_cb(void *ud, const char *cid, const char *image, char **layers)
-{
-	struct in_use *u = ud;
-	if (image && STREQ(image, u->id)) {
-		u->container = strdup(cid);
-		return 1;
-	}
-	return 0;
-}
-
-bool store_image_in_use(struct store *s, const char *id, char **ret_container)
-{
-	struct in_use u = { id, NULL };
-	for_each_rootfs(s, in_use_cb, &u);
-	if (!u.container)
-		return false;
-	if (ret_container)
-		*ret_container = u.container;
-	else
-		free(u.container);
-	return true;
-}
-
-/* ---- garbage collection ---- */
-
-struct refset {
-	char **v;
-	size_t n, cap;
-};
-
-static int refset_add(struct refset *s, const char *hex)
-{
-	if (s->n == s->cap) {
-		size_t nc = s->cap ? s->cap * 2 : 64;
-		char **nv = realloc(s->v, nc * sizeof(char *));
-		if (!nv)
-			return -ENOMEM;
-		s->v = nv;
-		s->cap = nc;
-	}
-	s->v[s->n] = strdup(hex);
-	return s->v[s->n++] ? 0 : -ENOMEM;
-}
-
-static bool refset_has(const struct refset *s, const char *hex)
-{
-	for (size_t i = 0; i < s->n; i++)
-		if (STREQ(s->v[i], hex))
-			return true;
-	return false;
-}
-
-static void refset_clear(struct refset *s)
-{
-	for (size_t i = 0; i < s->n; i++)
-		free(s->v[i]);
-	free(s->v);
-	*s = (struct refset){ 0 };
-}
-
-static int rootfs_layers_cb(void *ud, const char *cid, const char *image, char **layers)
-{
-	struct refset *set = ud;
-	for (char **p = layers; p && *p; p++)
-		if (digest_valid(*p))
-			refset_add(set, digest_hex(*p));
-	return 0;
-}
-
-static int collect_refs(struct store *s, const struct image_list *l, struct refset *layers, struct refset *blobs)
-{
-	for (size_t i = 0; i < l->n; i++) {
-		const struct image_record *r = &l->v[i];
-		refset_add(blobs, digest_hex(r->manifest_digest));
-		refset_add(blobs, digest_hex(r->config_digest));
-		for (size_t j = 0; j < r->n_layers; j++) {
-			refset_add(layers, digest_hex(r->layers[j].diff_id));
-			if (r->layers[j].blob)
-				refset_add(blobs, digest_hex(r->layers[j].blob));
-		}
-		/* Repo digests of an index (the digest a user pulled by) name a blob too. */
-		for (char **d = r->digests; d && *d; d++) {
-			const char *at = strrchr(*d, '@');
-			if (at && digest_valid(at + 1))
-				refset_add(blobs, digest_hex(at + 1));
-		}
-	}
-	return for_each_rootfs(s, rootfs_layers_cb, layers);
-}
-
-/* Is the entry (layers/HEX or blobs/sha256/HEX) pinned by another process? */
-static bool pinned(struct store *s, const char *rel, bool dir)
-{
-	int fd = openat(s->rootfd, rel, (dir ? O_RDONLY | O_DIRECTORY : O_RDONLY) | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0)
-		return false;
-	bool busy = flock(fd, LOCK_EX | LOCK_NB) < 0;
-	close(fd);
-	/* Our own pins are shared locks on other descriptions: they conflict too, as they
-	 * should (this process still relies on them). */
-	return busy;
-}
-
-int store_gc(struct store *s, const struct image_list *l, unsigned *ret_layers, unsigned *ret_blobs)
-{
-	struct refset layers = { 0 }, blobs = { 0 };
-	unsigned nl = 0, nb = 0;
-	int lfd = -EBADF, bfd = -EBADF;
-	char *gcdir = NULL;
-	int r = collect_refs(s, l, &layers, &blobs);
-	if (r < 0)
-		goto out;
-	/* Layers: rename out of layers/ first (atomic), then remove at leisure. */
-	lfd = openat(s->rootfd, "layers", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	DIR *d = lfd >= 0 ? fdopendir(TAKE_FD(lfd)) : NULL;
-	struct dirent *de;
-	char **doomed = NULL;
-	size_t nd = 0;
-	while (d && (de = readdir(d))) {
-		char rel[320];
-		if (de->d_name[0] == '.' || refset_has(&layers, de->d_name))
-			continue;
-		snprintf(rel, sizeof(rel), "layers/%s", de->d_name);
-		if (pinned(s, rel, true))
-			continue;
-		char **nv = realloc(doomed, (nd + 1) * sizeof(char *));
-		if (!nv)
-			break;
-		doomed = nv;
-		doomed[nd++] = strdup(de->d_name);
-	}
-	if (d)
-		closedir(d);
-	if (nd > 0 && store_tmp_mkdir(s, "gc", &gcdir) >= 0) {
-		for (size_t i = 0; i < nd; i++) {
-			char from[320], to[400];
-			if (!doomed[i])
-				continue;
-			snprintf(from, sizeof(from), "layers/%s", doomed[i]);
-			snprintf(to, sizeof(to), "%s/%s", gcdir, doomed[i]);
-			if (renameat(s->rootfd, from, s->tmpfd, to) == 0)
-				nl++;
-		}
-	}
-	for (size_t i = 0; i < nd; i++)
-		free(doomed[i]);
-	free(doomed);
-	/* Blobs */
-	bfd = openat(s->rootfd, "blobs/sha256", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	d = bfd >= 0 ? fdopendir(TAKE_FD(bfd)) : NULL;
-	while (d && (de = readdir(d))) {
-		char rel[320];
-		if (de->d_name[0] == '.' || refset_has(&blobs, de->d_name))
-			continue;
-		snprintf(rel, sizeof(rel), "blobs/sha256/%s", de->d_name);
-		if (pinned(s, rel, false))
-			continue;
-		if (unlinkat(dirfd(d), de->d_name, 0) == 0)
-			nb++;
-	}
-	if (d)
-		closedir(d);
-	/* Remove the renamed layers now, so disk space comes back before the command ends. */
-	if (gcdir) {
-		char rel[512];
-		snprintf(rel, sizeof(rel), "%s/%s", s->tmpdir + strlen(s->root) + 1, gcdir);
-		store_remove(s, rel);
-	}
-	if (ret_layers)
-		*ret_layers = nl;
-	if (ret_blobs)
-		*ret_blobs = nb;
-	r = 0;
-out:
-	free(gcdir);
-	refset_clear(&layers);
-	refset_clear(&blobs);
-	return r;
-}
-
-/* ---- consistency check ---- */
-
-static int check_blob_file(struct store *s, const char *hex, unsigned *problems)
-{
-	char rel[320], got[DIGEST_STRING_SIZE];
-	snprintf(rel, sizeof(rel), "blobs/sha256/%s", hex);
-	cleanup_close int fd = openat(s->rootfd, rel, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0) {
-		printf("blob sha256:%s: cannot open: %s\n", hex, strerror(errno));
-		(*problems)++;
-		return 0;
-	}
-	struct sha256_ctx c;
-	char buf[65536];
-	ssize_t n;
-	sha256_init(&c);
-	while ((n = read(fd, buf, sizeof(buf))) > 0)
-		sha256_update(&c, buf, (size_t)n);
-	digest_final(&c, got);
-	if (n < 0 || !STREQ(got + 7, hex)) {
-		printf("blob sha256:%s: content hashes to %s\n", hex, got);
-		(*problems)++;
-	}
-	return 0;
-}
-
-int store_check(struct store *s)
-{
-	struct image_list l = { 0 };
-	struct refset layers = { 0 }, blobs = { 0 };
-	unsigned problems = 0;
-	int r = store_lock(s, false);
-	if (r < 0)
-		return r;
-	r = store_images_load(s, &l);
-	if (r < 0) {
-		printf("%s/images.json: unreadable or corrupt\n", s->root);
-		store_unlock(s);
-		return 1;
-	}
-	for (size_t i = 0; i < l.n; i++) {
-		const struct image_record *im = &l.v[i];
-		if (!digest_is_hex_prefix(im->id) || strlen(im->id) != 64 || !STREQ(digest_hex(im->config_digest), im->id)) {
-			printf("image %s: id does not match its config digest %s\n", im->id, im->config_digest);
-			problems++;
-		}
-		for (size_t j = i + 1; j < l.n; j++) {
-			if (STREQ(l.v[j].id, im->id)) {
-				printf("image %s: recorded twice\n", im->id);
-				problems++;
-			}
-			for (char **n = im->names; n && *n; n++)
-				if (strv_contains(l.v[j].names, *n)) {
-					printf("name %s: on two images (%.12s, %.12s)\n", *n, im->id, l.v[j].id);
-					problems++;
-				}
-		}
-		if (!store_blob_exists(s, im->manifest_digest)) {
-			printf("image %.12s: manifest blob %s missing\n", im->id, im->manifest_digest);
-			problems++;
-		}
-		if (!store_blob_exists(s, im->config_digest)) {
-			printf("image %.12s: config blob %s missing\n", im->id, im->config_digest);
-			problems++;
-		}
-		for (size_t j = 0; j < im->n_layers; j++) {
-			if (!store_layer_exists(s, im->layers[j].diff_id)) {
-				printf("image %.12s: layer %s missing\n", im->id, im->layers[j].diff_id);
-				problems++;
-			}
-			if (im->layers[j].blob && !store_blob_exists(s, im->layers[j].blob)) {
-				printf("image %.12s: layer blob %s missing\n", im->id, im->layers[j].blob);
-				problems++;
-			}
-		}
-	}
-	collect_refs(s, &l, &layers, &blobs);
-	/* Layers: every directory complete (layer.json + diff/), referenced or pinned. */
-	DIR *d = NULL;
-	int fd = openat(s->rootfd, "layers", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd >= 0 && !(d = fdopendir(fd)))
-		close(fd);
-	struct dirent *de;
-	while (d && (de = readdir(d))) {
-		char rel[320];
-		struct stat st;
-		if (de->d_name[0] == '.')
-			continue;
-		if (!digest_is_hex_prefix(de->d_name) || strlen(de->d_name) != 64) {
-			printf("layers/%s: not a layer directory name\n", de->d_name);
-			problems++;
-			continue;
-		}
-		snprintf(rel, sizeof(rel), "layers/%s/layer.json", de->d_name);
-		if (fstatat(s->rootfd, rel, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISREG(st.st_mode)) {
-			printf("layers/%s: layer.json missing (incomplete layer)\n", de->d_name);
-			problems++;
-		}
-		snprintf(rel, sizeof(rel), "layers/%s/diff", de->d_name);
-		if (fstatat(s->rootfd, rel, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISDIR(st.st_mode)) {
-			printf("layers/%s: diff/ missing (incomplete layer)\n", de->d_name);
-			problems++;
-		}
-		snprintf(rel, sizeof(rel), "layers/%s", de->d_name);
-		if (!refset_has(&layers, de->d_name) && !pinned(s, rel, true)) {
-			printf("layers/%s: referenced by no image or container (leaked)\n", de->d_name);
-			problems++;
-		}
-	}
-	if (d)
-		closedir(d);
-	d = NULL;
-	fd = openat(s->rootfd, "blobs/sha256", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd >= 0 && !(d = fdopendir(fd)))
-		close(fd);
-	while (d && (de = readdir(d))) {
-		char rel[320];
-		if (de->d_name[0] == '.')
-			continue;
-		if (!digest_is_hex_prefix(de->d_name) || strlen(de->d_name) != 64) {
-			printf("blobs/sha256/%s: not a digest\n", de->d_name);
-			problems++;
-			continue;
-		}
-		check_blob_file(s, de->d_name, &problems);
-		snprintf(rel, sizeof(rel), "blobs/sha256/%s", de->d_name);
-		if (!refset_has(&blobs, de->d_name) && !pinned(s, rel, false)) {
-			printf("blobs/sha256/%s: referenced by no image (leaked)\n", de->d_name);
-			problems++;
-		}
-	}
-	if (d)
-		closedir(d);
-	/* Scratch dirs of dead processes must not linger (the next command removes them, and
-	 * this one has already started: any left now belong to live processes). */
-	d = NULL;
-	fd = openat(s->rootfd, "tmp", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd >= 0 && !(d = fdopendir(fd)))
-		close(fd);
-	while (d && (de = readdir(d))) {
-		char rel[300];
-		if (de->d_name[0] == '.')
-			continue;
-		snprintf(rel, sizeof(rel), "tmp/%s", de->d_name);
-		if (s->tmpdir && STREQ(s->tmpdir + strlen(s->root) + 1, rel))
-			continue;
-		if (!pinned(s, rel, true)) {
-			printf("tmp/%s: left by a dead process\n", de->d_name);
-			problems++;
-		}
-	}
-	if (d)
-		closedir(d);
-	store_unlock(s);
-	image_list_clear(&l);
-	refset_clear(&layers);
-	refset_clear(&blobs);
-	return (int)problems;
-}

@@ -43,6 +43,10 @@ __attribute__((format(printf, 3, 4))) static int fail(struct tar_reader *tr, int
 	va_start(ap, fmt);
 	vsnprintf(tr->err, sizeof(tr->err), fmt, ap);
 	va_end(ap);
+	/* Entry names are hostile: no control bytes (line or escape injection) in messages. */
+	for (char *c = tr->err; *c; c++)
+		if ((unsigned char)*c < 0x20 || *c == 0x7f)
+			*c = '?';
 	return r;
 }
 

@@ -81,6 +81,10 @@ __attribute__((format(printf, 3, 4))) static int failf(struct unpacker *u, int r
 	va_start(ap, fmt);
 	vsnprintf(u->err, u->errlen, fmt, ap);
 	va_end(ap);
+	/* Entry names are hostile: no control bytes (line or escape injection) in messages. */
+	for (char *c = u->err; *c; c++)
+		if ((unsigned char)*c < 0x20 || *c == 0x7f)
+			*c = '?';
 	return r < 0 ? r : -EINVAL;
 }
 
@@ -188,11 +192,25 @@ static int open_parent(struct unpacker *u, const char *entry, const char *parent
 		if (fd == -ENOENT)
 			fd = TAKE_FD(cur);
 	}
-	if (fd == -ELOOP)
-		return failf(u, -ELOOP, "layer entry '%s': a component of '%s' is a symlink: writing through symlinks is refused",
-			     entry, parent);
-	if (fd == -ENOTDIR)
-		return failf(u, -ENOTDIR, "layer entry '%s': a component of '%s' is not a directory", entry, parent);
+	if (fd == -ELOOP || fd == -ENOTDIR) {
+		/* Name the culprit: openat2 says ENOTDIR for a symlink opened with O_DIRECTORY. */
+		cleanup_free char *walk = strdup(parent);
+		if (!walk)
+			return -ENOMEM;
+		for (char *slash = walk;; slash++) {
+			slash = strchr(slash, '/');
+			if (slash)
+				*slash = 0;
+			struct stat st;
+			if (fstatat(u->rootfd, walk, &st, AT_SYMLINK_NOFOLLOW) == 0 && !S_ISDIR(st.st_mode))
+				return failf(u, -ELOOP, "layer entry '%s': '%s' is %s: writing through it is refused", entry, walk,
+					     S_ISLNK(st.st_mode) ? "a symlink" : "not a directory");
+			if (!slash)
+				break;
+			*slash = '/';
+		}
+		return failf(u, fd, "layer entry '%s': a component of '%s' is a symlink or not a directory", entry, parent);
+	}
 	if (fd == -EXDEV)
 		return failf(u, -EXDEV, "layer entry '%s': '%s' crosses a mount point", entry, parent);
 	if (fd < 0)
@@ -550,6 +568,8 @@ int unpack_layer(int fd, off_t offset, int64_t length, int dirfd, const struct u
 	r = dstream_new(fd, offset, length, &u.ds);
 	if (r < 0)
 		goto out;
+	if (o->no_in_digest)
+		dstream_skip_input_digest(u.ds);
 	r = tar_reader_new(ds_read, u.ds, NULL, &u.tr);
 	if (r < 0)
 		goto out;

@@ -26,6 +26,7 @@ PROBE='if echo in-tmp >/tmp/kk-ll && [ "$(cat /tmp/kk-ll)" = in-tmp ]; then echo
 	if (echo x >/etc/kk-ll) 2>/tmp/kk-err; then echo etc-WRITTEN; else echo "etc: $(cat /tmp/kk-err)"; fi'
 
 need_landlock() {
+	kakuri_only "linux.landlock is a kakuri extension (runtime-spec proposal)" || return 1
 	[ -n "${KK_LL_ABI:-}" ] || KK_LL_ABI=$(landlock_abi)
 	[ "$KK_LL_ABI" -ge 1 ] 2>/dev/null && return 0
 	if [ "$KK_LL_ABI" = unknown ]; then
@@ -166,6 +167,7 @@ malformed() { # JQ-VALUE EXPECTED-ERROR
 }
 
 test_malformed_rulesets() {
+	kakuri_only "linux.landlock is a kakuri extension (runtime-spec proposal)" || return 0
 	malformed '{"ruleset": {"handledAccessFS": ["write_file", "wirte_file"]}}' \
 		"linux.landlock.ruleset.handledAccessFS[1]: unknown Landlock access right 'wirte_file'" || return
 	malformed '{"ruleset": {"handledAccessFS": "write_file"}}' \
@@ -179,6 +181,7 @@ test_malformed_rulesets() {
 }
 
 test_malformed_annotation() {
+	kakuri_only "io.kakuri.landlock is a kakuri annotation" || return 0
 	local b id
 	b=$(new_bundle) || return
 	id=$(new_id)

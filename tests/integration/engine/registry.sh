@@ -1,0 +1,200 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Pulling from a real registry (Debian's docker-registry, distribution 2.8, on 127.0.0.1),
+# root and rootless: images pushed with skopeo, pulled by tag and by digest, a two-platform
+# index, gzip and zstd layers, a Basic-auth registry with login/logout, short-name
+# resolution, TLS verification by default; the pulled root filesystem matches the source
+# file by file.
+. "$(dirname "$0")/common.bash"
+
+FX=$(engine_fixtures) || kk_bail "building the image fixtures failed"
+cp "$KK_TESTS/fixtures/mkimages.py" "$T_DIR/bin/"
+LISTER="python3 $T_DIR/bin/mkimages.py list"
+
+case $(uname -m) in
+x86_64) HOST_ARCH=amd64 ;;
+aarch64) HOST_ARCH=arm64 ;;
+*) HOST_ARCH=$(uname -m) ;;
+esac
+
+K() {
+	local mode=$1
+	shift
+	if [ "$mode" = root ]; then kk "$@"; else rl_kk "$@"; fi
+}
+need_mode() {
+	if [ "$1" = rootless ]; then
+		need_rootless || return 1
+	fi
+	fresh_store "$1"
+}
+
+merged_listing() {
+	local mode=$1 img=$2
+	if [ "$mode" = root ]; then
+		local p
+		p=$(kk image mount "$img") || return 1
+		$LISTER "$p"
+		kk image umount "$img" >/dev/null
+	else
+		rl_kk unshare sh -c "p=\$($KAKURI image mount '$img') && $LISTER \"\$p\"; $KAKURI image umount '$img' >/dev/null"
+	fi
+}
+
+test_pull_by_tag() {
+	local mode=$1 got
+	need_mode "$mode" || return 0
+	capture K "$mode" pull --tls-verify=false "$REG_plain/kk/multi:1"
+	assert_ok "pull by tag" || return
+	assert_contains "$ERR" "Copying blob sha256:" "progress lines" || return
+	assert_eq 64 "${#OUT}" "the image ID on stdout" || return
+	got=$(merged_listing "$mode" "$REG_plain/kk/multi:1") || { fail "mount failed"; return; }
+	if [ "$got" != "$(cat "$FX/multi.expected")" ]; then
+		fail "pulled root filesystem differs from the source"
+		diff <(cat "$FX/multi.expected") <(echo "$got") | head -30 | sed 's/^/#     /' >&9
+		return 1
+	fi
+	capture K "$mode" pull --tls-verify=false "$REG_plain/kk/multi:1"
+	assert_ok "second pull" || return
+	assert_contains "$ERR" "skipped: already exists" "second pull skips present layers" || return
+	capture K "$mode" pull -q --tls-verify=false "$REG_plain/kk/multi:1"
+	assert_eq "" "$ERR" "--quiet prints nothing on stderr" || return
+	check_store K "$mode"
+}
+
+test_pull_by_digest() {
+	local mode=$1 digest
+	need_mode "$mode" || return 0
+	digest=$(skopeo inspect --tls-verify=false --format '{{.Digest}}' "docker://$REG_plain/kk/multi:1") || { fail "skopeo inspect"; return; }
+	capture K "$mode" pull -q --tls-verify=false "$REG_plain/kk/multi@$digest"
+	assert_ok "pull by digest" || return
+	capture K "$mode" images --format json
+	assert_eq "$REG_plain/kk/multi@$digest" "$(jq -r '.[0].RepoDigests[0]' <<<"$OUT")" "repo digest" || return
+	assert_eq "[]" "$(jq -c '.[0].Names' <<<"$OUT")" "a digest pull adds no tag" || return
+	must K "$mode" image exists "$REG_plain/kk/multi@$digest" || return
+	capture K "$mode" pull -q --tls-verify=false "$REG_plain/kk/multi@sha256:$(printf '0%.0s' {1..64})"
+	assert_failed "pull of an unknown digest" || return
+	assert_contains "$ERR" "manifest unknown" || return
+}
+
+test_pull_index() {
+	local mode=$1 got
+	need_mode "$mode" || return 0
+	must K "$mode" pull -q --tls-verify=false "$REG_plain/kk/index:1" || return
+	if [ "$HOST_ARCH" = amd64 ] || [ "$HOST_ARCH" = arm64 ]; then
+		got=$(merged_listing "$mode" "$REG_plain/kk/index:1") || { fail "mount failed"; return; }
+		assert_eq "$(cat "$FX/index-$HOST_ARCH.expected")" "$got" "host platform ($HOST_ARCH) root filesystem" || return
+	fi
+	must K "$mode" pull -q --tls-verify=false --platform linux/arm64 "$REG_plain/kk/index:1" || return
+	capture K "$mode" inspect "$REG_plain/kk/index:1"
+	assert_eq arm64 "$(jq -r '.[0].Architecture' <<<"$OUT")" "the name now points at the arm64 image" || return
+	got=$(merged_listing "$mode" "$REG_plain/kk/index:1") || { fail "mount failed"; return; }
+	assert_eq "$(cat "$FX/index-arm64.expected")" "$got" "arm64 root filesystem" || return
+	assert_eq 2 "$(jq '.[0].RepoDigests | length' <<<"$OUT")" "manifest and index digests recorded" || return
+	capture K "$mode" pull -q --tls-verify=false --platform linux/riscv64 "$REG_plain/kk/index:1"
+	assert_failed "a platform the index lacks" || return
+	assert_contains "$ERR" "no image for platform linux/riscv64" || return
+	check_store K "$mode"
+}
+
+test_pull_zstd_and_gzip() {
+	local mode=$1 a b
+	need_mode "$mode" || return 0
+	must K "$mode" pull -q --tls-verify=false "$REG_plain/kk/multi-zstd:1" || return
+	capture K "$mode" inspect "$REG_plain/kk/multi-zstd:1"
+	assert_contains "$OUT" "tar+zstd" "zstd media type" || return
+	must K "$mode" pull -q --tls-verify=false "$REG_plain/kk/multi:1" || return
+	a=$(K "$mode" inspect "$REG_plain/kk/multi-zstd:1" | jq -r '.[0].Id')
+	b=$(K "$mode" inspect "$REG_plain/kk/multi:1" | jq -r '.[0].Id')
+	assert_eq "$a" "$b" "gzip and zstd images share config and layers" || return
+	assert_eq 2 "$(find "$(if [ "$mode" = root ]; then echo "$KK_STORE"; else echo "$KK_RL_STORE"; fi)/layers" -mindepth 1 -maxdepth 1 | wc -l)" \
+		"layers unpacked once per diff_id" || return
+	capture K "$mode" rmi "$REG_plain/kk/multi:1"
+	assert_ok rmi || return
+	check_store K "$mode"
+}
+
+test_auth() {
+	local mode=$1 authfile
+	need_mode "$mode" || return 0
+	capture K "$mode" pull -q --tls-verify=false "$REG_auth/kk/busybox:1"
+	assert_failed "pull without credentials" || return
+	assert_contains "$ERR" "requires a login (kakuri login $REG_auth)" || return
+	capture K "$mode" login --tls-verify=false -u kkuser -p wrong "$REG_auth"
+	assert_failed "login with a wrong password" || return
+	assert_contains "$ERR" "invalid username or password" || return
+	capture K "$mode" login --tls-verify=false -u kkuser -p kkpass "$REG_auth"
+	assert_ok "login" || return
+	assert_eq "Login Succeeded!" "$OUT" || return
+	if [ "$mode" = root ]; then authfile=/run/containers/0/auth.json; else authfile=/run/user/$KK_RL_UID/containers/auth.json; fi
+	defer "rm -f $authfile"
+	assert_eq "\"$(printf kkuser:kkpass | base64)\"" "$(jq ".auths[\"$REG_auth\"].auth" "$authfile")" "stored credentials" || return
+	assert_eq 600 "$(stat -c %a "$authfile")" "credentials file mode" || return
+	must K "$mode" pull -q --tls-verify=false "$REG_auth/kk/busybox:1" || return
+	capture K "$mode" logout "$REG_auth"
+	assert_ok logout || return
+	capture K "$mode" pull -q --tls-verify=false "$REG_auth/kk/busybox:1"
+	assert_failed "pull after logout" || return
+	# Credentials from a docker-style config file are found too.
+	if [ "$mode" = root ]; then
+		must kk login --authfile "$T_DIR/docker-config.json" --tls-verify=false -u kkuser -p kkpass "$REG_auth" || return
+		capture env REGISTRY_AUTH_FILE="$T_DIR/docker-config.json" "$KAKURI" --root "$KK_STORE" pull -q --tls-verify=false "$REG_auth/kk/busybox:1"
+		assert_ok "pull with REGISTRY_AUTH_FILE" || return
+	fi
+	check_store K "$mode"
+}
+
+test_short_names_and_tls() {
+	local mode=$1
+	need_mode "$mode" || return 0
+	if [ "$mode" = root ]; then
+		capture env KAKURI_SEARCH_REGISTRIES="$REG_plain" "$KAKURI" --root "$KK_STORE" pull --tls-verify=false kk/busybox:1
+	else
+		capture rl_kk KAKURI_SEARCH_REGISTRIES="$REG_plain" pull --tls-verify=false kk/busybox:1
+	fi
+	assert_ok "pull of a short name" || return
+	assert_contains "$ERR" "Trying to pull $REG_plain/kk/busybox:1" || return
+	must K "$mode" image exists "$REG_plain/kk/busybox:1" || return
+	capture K "$mode" pull "$REG_plain/kk/busybox:1"
+	assert_failed "pull from a plain-http registry with TLS verification on" || return
+	assert_contains "$ERR" "--tls-verify=false" "hint" || return
+	capture K "$mode" pull localhost/not-here
+	assert_failed "pull of a localhost/ name" || return
+	assert_contains "$ERR" "localhost/ names local images" || return
+	capture K "$mode" pull 'Bad/UPPER:x'
+	assert_failed "pull of a malformed name" || return
+	assert_contains "$ERR" "must be lowercase" || return
+}
+
+test_save_pulled() {
+	local mode=$1 id
+	need_mode "$mode" || return 0
+	must K "$mode" pull -q --tls-verify=false "$REG_plain/kk/multi:1" || return
+	id=$(K "$mode" images -q --no-trunc)
+	mkdir -p "$T_DIR/out-$mode" && chmod 0777 "$T_DIR/out-$mode"
+	must K "$mode" save -o "$T_DIR/out-$mode/m.tar" "$REG_plain/kk/multi:1" || return
+	must K "$mode" rmi "$REG_plain/kk/multi:1" || return
+	capture K "$mode" load -i "$T_DIR/out-$mode/m.tar"
+	assert_ok "load of the saved pulled image" || return
+	assert_eq "$id" "$(K "$mode" images -q --no-trunc)" "same image ID" || return
+	check_store K "$mode"
+}
+
+start_registry plain || kk_bail "no registry"
+htpasswd -Bbn kkuser kkpass >"$T_DIR/htpasswd" || kk_bail "htpasswd failed"
+start_registry auth "$T_DIR/htpasswd" || kk_bail "no auth registry"
+for img in busybox multi multi-zstd index; do
+	push "oci:$FX/$img" "$REG_plain/kk/$img:1" || kk_bail "skopeo push of $img failed"
+done
+push "oci:$FX/busybox" "$REG_auth/kk/busybox:1" kkuser:kkpass || kk_bail "skopeo push to the auth registry failed"
+
+for mode in root rootless; do
+	run_test "pull by tag: rootfs matches the source; a second pull skips present layers ($mode)" test_pull_by_tag $mode
+	run_test "pull by digest records the repo digest; an unknown digest is a clear error ($mode)" test_pull_by_digest $mode
+	run_test "a two-platform index gives the host platform, or arm64 with --platform ($mode)" test_pull_index $mode
+	run_test "zstd and gzip images share their unpacked layers ($mode)" test_pull_zstd_and_gzip $mode
+	run_test "Basic auth: refused without credentials, login (wrong, right), pull, logout ($mode)" test_auth $mode
+	run_test "short names use the search registries; TLS is verified by default ($mode)" test_short_names_and_tls $mode
+	run_test "a pulled image saves and loads back to the same ID ($mode)" test_save_pulled $mode
+done
+done_testing
