@@ -81,6 +81,7 @@ test_bomb() {
 	[ $((end - start)) -lt 20 ] || fail "the 10 GiB bomb took $((end - start)) s to refuse"
 	# And a plain size cap: an entry larger than KAKURI_MAX_LAYER_SIZE is refused before
 	# its data is read.
+	must K "$mode" rmi localhost/kk/busybox:1 || return
 	if [ "$mode" = root ]; then
 		capture env KAKURI_MAX_LAYER_SIZE=1M "$KAKURI" --root "$KK_STORE" load -i "$FX/busybox"
 	else

@@ -5,7 +5,10 @@
 # namespaces (`exec` joining it; the init before `start`) and tries to open the runtime's
 # /proc/PID/exe for writing, directly and through an O_PATH fd reopened via
 # /proc/self/fd/N after the runtime is gone. The attack runs against a private copy of the
-# runtime binary, whose sha256 must be unchanged afterwards; every open must have failed.
+# runtime binary, whose sha256 must be unchanged afterwards, and no write may succeed.
+# With default capabilities the runtime's processes are non-dumpable and every open fails;
+# a container given CAP_SYS_PTRACE passes that check, so there the runtime must run from
+# a sealed memfd copy (runtime/exe-seal.h): opens of that copy succeed, its writes fail.
 . "$(dirname "$0")/../../lib.sh"
 
 ATTACK_MS=6000
