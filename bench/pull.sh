@@ -7,7 +7,7 @@
 # skopeo to a docker-registry started on 127.0.0.1, then alternates RUNS cold pulls (an
 # empty store every time) with `kakuri pull` and `podman pull`. Reports the median wall
 # time of each, kakuri/podman, and the peak RSS of each command's whole process tree
-# (sampled every 20 ms from /proc: kakuri forks one unpacker per layer, podman is one
+# (sampled every 50 ms from /proc: kakuri forks one unpacker per layer, podman is one
 # process, so both are measured the same way). Run as root.
 # Usage: bench/pull.sh
 # Env: KAKURI (default build/kakuri), PODMAN (from PATH), RUNS (5), LAYERS (4),
@@ -113,7 +113,7 @@ p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 peak = 0
 while p.poll() is None:
     peak = max(peak, tree_rss(p.pid))
-    time.sleep(0.02)
+    time.sleep(0.05)
 wall = time.monotonic() - t0
 err = p.stderr.read().decode()
 if p.returncode != 0:

@@ -2,7 +2,11 @@
 /* TOML 1.0 (https://toml.io/en/v1.0.0) recursive-descent parser. The source is checked for
  * UTF-8 up front, so everything after can work on bytes. Nesting of arrays and inline tables
  * and the number of parts in one key are bounded, so hostile input cannot exhaust the stack
- * (the parser and toml_free recurse). */
+ * (the parser and toml_free recurse).
+ *
+ * Longer than the ~800-line guideline on purpose: it is one grammar whose parts (lexing,
+ * the placement rules for keys and headers, the DOM they build) share the parser state and
+ * the value representation; split, each part would need the others' internals. */
 #include "toml.h"
 
 #include <errno.h>
@@ -15,9 +19,9 @@
 
 #include "cleanup.h"
 
-#define MAX_NESTING 64	  /* arrays / inline tables inside each other */
+#define MAX_NESTING   64  /* arrays / inline tables inside each other */
 #define MAX_KEY_PARTS 128 /* a.b.c… */
-#define INDEX_MIN 16	  /* tables with this many keys get a hash index */
+#define INDEX_MIN     16  /* tables with this many keys get a hash index */
 
 /* How a table came to be; decides whether it may be reopened (see place_header/place_key). */
 enum origin {
@@ -171,7 +175,7 @@ static int table_add(struct toml_value *t, const char *key, struct toml_value *v
 		t->t.kv = n;
 		t->t.cap = ncap;
 	}
-	t->t.kv[t->t.n++] = (struct toml_kv){ k, v };
+	t->t.kv[t->t.n++] = (struct toml_kv){k, v};
 	if (t->t.n < INDEX_MIN)
 		return 0;
 	if (t->t.n * 2 > t->t.idx_cap) {
@@ -255,7 +259,7 @@ static const char *describe(const struct parser *ps, const char *p, char *buf, s
 }
 
 /* The key being parsed, as written, shortened for messages. */
-#define CTX_FMT "%.*s%s"
+#define CTX_FMT	     "%.*s%s"
 #define CTX_ARGS(ps) (int)((ps)->ctx_len > 64 ? 64 : (ps)->ctx_len), (ps)->ctx, (ps)->ctx_len > 64 ? "…" : ""
 
 /* ---- lexing helpers ---- */
@@ -414,7 +418,10 @@ static int parse_escape(struct parser *ps, struct buf *b)
 			return fail(ps, ps->line, "\\%c needs %zu hex digits", *s, n);
 		for (size_t i = 1; i <= n; i++) {
 			char c = s[i];
-			int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+			int d = c >= '0' && c <= '9'   ? c - '0'
+				: c >= 'a' && c <= 'f' ? c - 'a' + 10
+				: c >= 'A' && c <= 'F' ? c - 'A' + 10
+						       : -1;
 			if (d < 0)
 				return fail(ps, ps->line, "\\%c needs %zu hex digits", *s, n);
 			cp = cp * 16 + (uint32_t)d;
@@ -427,7 +434,8 @@ static int parse_escape(struct parser *ps, struct buf *b)
 		return buf_put_utf8(b, cp);
 	}
 	if (is_ctrl((unsigned char)*s) || *s == '\n' || (unsigned char)*s >= 0x80)
-		return fail(ps, ps->line, "invalid escape sequence: backslash followed by %s", describe(ps, s, buf, sizeof(buf)));
+		return fail(ps, ps->line, "invalid escape sequence: backslash followed by %s",
+			    describe(ps, s, buf, sizeof(buf)));
 	return fail(ps, ps->line, "invalid escape sequence '\\%c'", *s);
 }
 
@@ -437,7 +445,7 @@ static int parse_string(struct parser *ps, char **ret, bool allow_multiline)
 	const char q = *ps->p;
 	const bool literal = q == '\'';
 	const unsigned start_line = ps->line;
-	struct buf b = { 0 };
+	struct buf b = {0};
 	bool multi = false;
 	char buf[32];
 	int r = 0;
@@ -490,7 +498,8 @@ static int parse_string(struct parser *ps, char **ret, bool allow_multiline)
 			if (multi && newline_len(ps, s)) {
 				/* Line-ending backslash: eat whitespace and newlines up to the next text. */
 				ps->p = s;
-				while ((nl = newline_len(ps, ps->p)) || (ps->p < ps->end && (*ps->p == ' ' || *ps->p == '\t'))) {
+				while ((nl = newline_len(ps, ps->p)) ||
+				       (ps->p < ps->end && (*ps->p == ' ' || *ps->p == '\t'))) {
 					if (nl) {
 						ps->line++;
 						ps->p += nl;
@@ -510,7 +519,8 @@ static int parse_string(struct parser *ps, char **ret, bool allow_multiline)
 				ps->line++;
 			}
 		} else if (is_ctrl(c)) {
-			r = fail(ps, ps->line, "%s in a string (write it as an escape)", describe(ps, ps->p, buf, sizeof(buf)));
+			r = fail(ps, ps->line, "%s in a string (write it as an escape)",
+				 describe(ps, ps->p, buf, sizeof(buf)));
 		} else {
 			const char *s = ps->p;
 			while (ps->p < ps->end && *ps->p != q && *ps->p != '\\' && !is_ctrl((unsigned char)*ps->p))
@@ -558,9 +568,10 @@ static int parse_key(struct parser *ps, struct key *k, const char *what)
 			while (n > 0 && (k->text[n - 1] == ' ' || k->text[n - 1] == '\t'))
 				n--;
 			if (n == 0)
-				return fail(ps, ps->line, "expected %s, got %s", what, describe(ps, ps->p, buf, sizeof(buf)));
-			return fail(ps, ps->line, "expected %s after '%.*s', got %s", what, (int)(n > 64 ? 64 : n), k->text,
-				    describe(ps, ps->p, buf, sizeof(buf)));
+				return fail(ps, ps->line, "expected %s, got %s", what,
+					    describe(ps, ps->p, buf, sizeof(buf)));
+			return fail(ps, ps->line, "expected %s after '%.*s', got %s", what, (int)(n > 64 ? 64 : n),
+				    k->text, describe(ps, ps->p, buf, sizeof(buf)));
 		}
 		if (k->n == MAX_KEY_PARTS) {
 			key_clear(k);
@@ -595,7 +606,10 @@ static int parse_key(struct parser *ps, struct key *k, const char *what)
 
 static int digit_value(char c, int base)
 {
-	int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'z' ? c - 'a' + 10 : c >= 'A' && c <= 'Z' ? c - 'A' + 10 : 99;
+	int d = c >= '0' && c <= '9'   ? c - '0'
+		: c >= 'a' && c <= 'z' ? c - 'a' + 10
+		: c >= 'A' && c <= 'Z' ? c - 'A' + 10
+				       : 99;
 	return d < base ? d : -1;
 }
 
@@ -653,7 +667,8 @@ static int parse_number(struct parser *ps, struct toml_value **ret)
 	}
 	if (d + 1 < e && d[0] == '0' && (d[1] == 'x' || d[1] == 'o' || d[1] == 'b')) {
 		if (d != s)
-			return fail(ps, ps->line, "invalid number '%.*s': no sign is allowed with 0%c", tok_len, s, d[1]);
+			return fail(ps, ps->line, "invalid number '%.*s': no sign is allowed with 0%c", tok_len, s,
+				    d[1]);
 		base = d[1] == 'x' ? 16 : d[1] == 'o' ? 8 : 2;
 		d += 2;
 	}
@@ -779,8 +794,8 @@ static int parse_array(struct parser *ps, struct toml_value **ret)
 			r = fail(ps, start_line, "unterminated array for key '" CTX_FMT "'", CTX_ARGS(ps));
 			goto fail;
 		} else {
-			r = fail(ps, ps->line, "expected ',' or ']' in the array for key '" CTX_FMT "', got %s", CTX_ARGS(ps),
-				 describe(ps, ps->p, buf, sizeof(buf)));
+			r = fail(ps, ps->line, "expected ',' or ']' in the array for key '" CTX_FMT "', got %s",
+				 CTX_ARGS(ps), describe(ps, ps->p, buf, sizeof(buf)));
 			goto fail;
 		}
 	}
@@ -818,14 +833,16 @@ static int parse_inline_table(struct parser *ps, struct toml_value **ret)
 			ps->p++;
 			skip_ws(ps);
 			if (ps->p < ps->end && *ps->p == '}') {
-				r = fail(ps, ps->line, "trailing comma in the inline table for key '" CTX_FMT "'", CTX_ARGS(ps));
+				r = fail(ps, ps->line, "trailing comma in the inline table for key '" CTX_FMT "'",
+					 CTX_ARGS(ps));
 				goto fail;
 			}
 		} else if (ps->p < ps->end && *ps->p == '}') {
 			ps->p++;
 			break;
 		} else {
-			r = fail(ps, ps->line, "expected ',' or '}' in the inline table for key '" CTX_FMT "', got %s%s",
+			r = fail(ps, ps->line,
+				 "expected ',' or '}' in the inline table for key '" CTX_FMT "', got %s%s",
 				 CTX_ARGS(ps), describe(ps, ps->p, buf, sizeof(buf)),
 				 newline_len(ps, ps->p) ? " (inline tables must be on one line)" : "");
 			goto fail;
@@ -891,15 +908,16 @@ static int parse_value(struct parser *ps, struct toml_value **ret)
 			     (n + 3 == ps->end || !is_bare(n[3]));
 	if (special || n != ps->p || (*n >= '0' && *n <= '9')) {
 		if (looks_like_datetime(ps))
-			return fail(ps, ps->line, "dates and times are not supported (key '" CTX_FMT "')", CTX_ARGS(ps));
+			return fail(ps, ps->line, "dates and times are not supported (key '" CTX_FMT "')",
+				    CTX_ARGS(ps));
 		return parse_number(ps, ret);
 	}
 	if (is_bare(*ps->p)) {
 		const char *e = ps->p;
 		while (e < ps->end && is_bare(*e) && e - ps->p < 64)
 			e++;
-		return fail(ps, ps->line, "invalid value '%.*s' for key '" CTX_FMT "' (strings need quotes)", (int)(e - ps->p),
-			    ps->p, CTX_ARGS(ps));
+		return fail(ps, ps->line, "invalid value '%.*s' for key '" CTX_FMT "' (strings need quotes)",
+			    (int)(e - ps->p), ps->p, CTX_ARGS(ps));
 	}
 	return fail(ps, ps->line, "expected a value for key '" CTX_FMT "', got %s", CTX_ARGS(ps),
 		    describe(ps, ps->p, buf, sizeof(buf)));
@@ -907,7 +925,7 @@ static int parse_value(struct parser *ps, struct toml_value **ret)
 
 /* ---- placing keys and tables ---- */
 
-#define KEY_FMT "%.*s"
+#define KEY_FMT	    "%.*s"
 #define KEY_ARGS(k) (int)((k)->text_len > 64 ? 64 : (k)->text_len), (k)->text
 
 /* key = value, into table (the current section, or an inline table being parsed). */
@@ -947,15 +965,18 @@ static int parse_keyval(struct parser *ps, struct toml_value *table)
 			if ((r = table_add(t, k.parts[i].s, n)) < 0)
 				goto out;
 			t = n;
-		} else if (old->type == TOML_TABLE && (old->origin == ORIGIN_DOTTED || old->origin == ORIGIN_IMPLICIT)) {
+		} else if (old->type == TOML_TABLE &&
+			   (old->origin == ORIGIN_DOTTED || old->origin == ORIGIN_IMPLICIT)) {
 			old->origin = ORIGIN_DOTTED;
 			t = old;
 		} else {
-			r = fail(ps, k.line, "cannot add key '" KEY_FMT "': '%s' is already defined as %s%s on line %u", KEY_ARGS(&k),
-				 k.parts[i].s,
-				 old->type == TOML_TABLE ? (old->origin == ORIGIN_INLINE ? "an inline table" : "a table")
-							 : (old->aot ? "an array of tables" : "a value"),
-				 old->type == TOML_TABLE && old->origin != ORIGIN_INLINE ? " (by a [table] header)" : "", old->line);
+			r = fail(
+			    ps, k.line, "cannot add key '" KEY_FMT "': '%s' is already defined as %s%s on line %u",
+			    KEY_ARGS(&k), k.parts[i].s,
+			    old->type == TOML_TABLE ? (old->origin == ORIGIN_INLINE ? "an inline table" : "a table")
+						    : (old->aot ? "an array of tables" : "a value"),
+			    old->type == TOML_TABLE && old->origin != ORIGIN_INLINE ? " (by a [table] header)" : "",
+			    old->line);
 			goto out;
 		}
 	}
@@ -993,9 +1014,12 @@ static int place_header(struct parser *ps, struct key *k, bool aot, struct toml_
 		} else if (old->type == TOML_ARRAY && old->aot) {
 			t = old->a.v[old->a.n - 1];
 		} else {
-			return fail(ps, k->line, "cannot define table %s" KEY_FMT "%s: '%s' is already defined as %s on line %u", br,
+			return fail(ps, k->line,
+				    "cannot define table %s" KEY_FMT "%s: '%s' is already defined as %s on line %u", br,
 				    KEY_ARGS(k), bl, k->parts[i].s,
-				    old->type == TOML_TABLE ? "an inline table" : old->type == TOML_ARRAY ? "an array" : "a value",
+				    old->type == TOML_TABLE   ? "an inline table"
+				    : old->type == TOML_ARRAY ? "an array"
+							      : "a value",
 				    old->line);
 		}
 	}
@@ -1011,9 +1035,12 @@ static int place_header(struct parser *ps, struct key *k, bool aot, struct toml_
 			if ((r = table_add(t, last, arr)) < 0)
 				return r;
 		} else if (arr->type != TOML_ARRAY || !arr->aot) {
-			return fail(ps, k->line, "cannot define array of tables [[" KEY_FMT "]]: already defined as %s on line %u",
+			return fail(ps, k->line,
+				    "cannot define array of tables [[" KEY_FMT "]]: already defined as %s on line %u",
 				    KEY_ARGS(k),
-				    arr->type == TOML_TABLE ? "a table" : arr->type == TOML_ARRAY ? "an array" : "a value",
+				    arr->type == TOML_TABLE   ? "a table"
+				    : arr->type == TOML_ARRAY ? "an array"
+							      : "a value",
 				    arr->line);
 		}
 		if (!(elem = value_new(TOML_TABLE, k->line)))
@@ -1041,10 +1068,12 @@ static int place_header(struct parser *ps, struct key *k, bool aot, struct toml_
 		return 0;
 	}
 	if (old->type == TOML_TABLE && old->origin == ORIGIN_HEADER)
-		return fail(ps, k->line, "table [" KEY_FMT "] defined twice (first on line %u)", KEY_ARGS(k), old->line);
+		return fail(ps, k->line, "table [" KEY_FMT "] defined twice (first on line %u)", KEY_ARGS(k),
+			    old->line);
 	return fail(ps, k->line, "cannot define table [" KEY_FMT "]: already defined as %s on line %u", KEY_ARGS(k),
-		    old->type == TOML_TABLE ? (old->origin == ORIGIN_INLINE ? "an inline table" : "a table (by dotted keys)")
-		    : old->aot	       ? "an array of tables"
+		    old->type == TOML_TABLE
+			? (old->origin == ORIGIN_INLINE ? "an inline table" : "a table (by dotted keys)")
+		    : old->aot		      ? "an array of tables"
 		    : old->type == TOML_ARRAY ? "an array"
 					      : "a value",
 		    old->line);
@@ -1061,15 +1090,16 @@ static int parse_header(struct parser *ps, struct toml_value *root, struct toml_
 	if ((r = parse_key(ps, &k, "a table name")) < 0)
 		return r;
 	if (aot ? (ps->end - ps->p < 2 || ps->p[0] != ']' || ps->p[1] != ']') : (at_eof(ps) || *ps->p != ']')) {
-		r = fail(ps, ps->line, "expected '%s' after table name '" KEY_FMT "', got %s", aot ? "]]" : "]", KEY_ARGS(&k),
-			 describe(ps, ps->p, buf, sizeof(buf)));
+		r = fail(ps, ps->line, "expected '%s' after table name '" KEY_FMT "', got %s", aot ? "]]" : "]",
+			 KEY_ARGS(&k), describe(ps, ps->p, buf, sizeof(buf)));
 		key_clear(&k);
 		return r;
 	}
 	ps->p += aot ? 2 : 1;
 	r = place_header(ps, &k, aot, root, cur);
 	if (r >= 0)
-		r = expect_eol(ps, aot ? "the table header [[" : "the table header [", k.text, k.text_len, aot ? "]]" : "]");
+		r = expect_eol(ps, aot ? "the table header [[" : "the table header [", k.text, k.text_len,
+			       aot ? "]]" : "]");
 	key_clear(&k);
 	return r;
 }
@@ -1118,7 +1148,7 @@ static unsigned check_utf8(const unsigned char *s, size_t len, bool *ret_nul)
 
 int toml_parse_buf(const char *text, size_t len, const char *name, struct toml_doc **ret_doc, char **ret_err)
 {
-	struct parser ps = { .p = text, .end = text + len, .line = 1, .name = name ? name : "input" };
+	struct parser ps = {.p = text, .end = text + len, .line = 1, .name = name ? name : "input"};
 	struct toml_value *root, *cur;
 	struct toml_doc *doc;
 	bool nul = false;
@@ -1236,8 +1266,8 @@ enum toml_type toml_type(const struct toml_value *v)
 const char *toml_type_name(enum toml_type t)
 {
 	static const char *const names[] = {
-		[TOML_TABLE] = "table",	    [TOML_ARRAY] = "array", [TOML_STRING] = "string",
-		[TOML_INTEGER] = "integer", [TOML_FLOAT] = "float", [TOML_BOOLEAN] = "boolean",
+	    [TOML_TABLE] = "table",	[TOML_ARRAY] = "array", [TOML_STRING] = "string",
+	    [TOML_INTEGER] = "integer", [TOML_FLOAT] = "float", [TOML_BOOLEAN] = "boolean",
 	};
 	return (unsigned)t < ELEMENTSOF(names) ? names[t] : "unknown";
 }

@@ -430,6 +430,8 @@ int container_create(const struct create_opts *o, pid_t *ret_pid, bool *ret_term
 		.annotations_json = ann,
 		.rootless = geteuid() != 0,
 		.in_pidns = spec->linux_.namespaces[OCI_NS_PID].present,
+		.has_poststart = spec->hooks.n[OCI_HOOK_POSTSTART] > 0,
+		.has_poststop = spec->hooks.n[OCI_HOOK_POSTSTOP] > 0,
 	};
 	r = handle_child(&g, sync_fds[0], spec, new_userns, &st);
 	cg_text = st.cgroup;
@@ -513,8 +515,7 @@ int container_start(const char *root, const char *id)
 		goto out;
 	}
 	unlink(fifo);
-	r = container_load_spec(root, id, &spec);
-	if (r >= 0 && spec->hooks.n[OCI_HOOK_POSTSTART] > 0) {
+	if (st->has_poststart && container_load_spec(root, id, &spec) >= 0 && spec->hooks.n[OCI_HOOK_POSTSTART] > 0) {
 		cleanup_free char *sj = state_to_json(st, STATUS_RUNNING);
 		/* poststart failures are logged (by hooks_run) but do not fail start (runtime.md). */
 		(void)hooks_run(spec, OCI_HOOK_POSTSTART, sj);
@@ -753,7 +754,7 @@ int container_delete(const char *root, const char *id, bool force)
 		kill(st->pid, SIGKILL);
 		wait_gone(st->pid, st->start_time, 10000);
 	}
-	if (container_load_spec(root, id, &spec) >= 0 && spec->hooks.n[OCI_HOOK_POSTSTOP] > 0) {
+	if (st->has_poststop && container_load_spec(root, id, &spec) >= 0 && spec->hooks.n[OCI_HOOK_POSTSTOP] > 0) {
 		cleanup_free char *sj = state_to_json(st, STATUS_STOPPED);
 		(void)hooks_run(spec, OCI_HOOK_POSTSTOP, sj); /* failures logged, not fatal */
 	}

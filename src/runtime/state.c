@@ -90,6 +90,8 @@ int state_save(const char *root, const struct container_state *st)
 	json_object_object_add(o, "start_time", json_object_new_uint64(st->start_time));
 	json_object_object_add(o, "rootless", json_object_new_boolean(st->rootless));
 	json_object_object_add(o, "in_pidns", json_object_new_boolean(st->in_pidns));
+	json_object_object_add(o, "has_poststart", json_object_new_boolean(st->has_poststart));
+	json_object_object_add(o, "has_poststop", json_object_new_boolean(st->has_poststop));
 	if (st->annotations_json) {
 		struct json_object *a = json_tokener_parse(st->annotations_json);
 		if (a)
@@ -153,6 +155,9 @@ int state_load(const char *root, const char *id, struct container_state **ret)
 		st->rootless = json_object_get_boolean(v);
 	if (json_object_object_get_ex(o, "in_pidns", &v))
 		st->in_pidns = json_object_get_boolean(v);
+	/* Absent (an older state file): assume there may be hooks. */
+	st->has_poststart = !json_object_object_get_ex(o, "has_poststart", &v) || json_object_get_boolean(v);
+	st->has_poststop = !json_object_object_get_ex(o, "has_poststop", &v) || json_object_get_boolean(v);
 	if (json_object_object_get_ex(o, "annotations", &v))
 		st->annotations_json = strdup(json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN));
 	if (json_object_object_get_ex(o, "cgroup", &v) && json_object_is_type(v, json_type_object))

@@ -21,6 +21,8 @@ struct container_state {
 	unsigned long long start_time; /* /proc/PID/stat field 22 */
 	bool rootless;
 	bool in_pidns;          /* the container has its own pid namespace */
+	bool has_poststart;     /* hooks to run later: start/delete parse the saved config */
+	bool has_poststop;      /* only when there are some */
 };
 
 /* Default state root: /run/kakuri as root, $XDG_RUNTIME_DIR/kakuri rootless. Caller frees. */

@@ -34,7 +34,7 @@ static ssize_t rd(void *ud, void *buf, size_t n)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct src s = { data, size, 0 };
+	struct src s = {data, size, 0};
 	struct tar_reader *tr = NULL;
 	const struct tar_entry *e;
 	char buf[4096];

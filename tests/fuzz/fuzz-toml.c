@@ -213,7 +213,7 @@ static void check_round_trip(const struct toml_doc *doc)
 {
 	const struct toml_value *root = toml_root(doc);
 	struct toml_doc *again = NULL;
-	struct out o = { 0 };
+	struct out o = {0};
 	char *err = NULL;
 
 	for (size_t i = 0; i < toml_len(root); i++) {

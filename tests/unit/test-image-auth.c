@@ -32,7 +32,8 @@ TEST(bearer_challenge)
 TEST(several_challenges_and_quoting)
 {
 	struct auth_challenge c[4];
-	int n = auth_parse_challenges("Basic realm=\"a \\\"quoted\\\" realm\", Bearer realm=https://x/t,service=s", c, 4);
+	int n =
+	    auth_parse_challenges("Basic realm=\"a \\\"quoted\\\" realm\", Bearer realm=https://x/t,service=s", c, 4);
 	CHECK(n == 2);
 	if (n == 2) {
 		CHECK_STREQ(c[0].scheme, "basic");

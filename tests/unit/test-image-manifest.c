@@ -9,24 +9,34 @@
 #include "lib/cleanup.h"
 #include "tap.h"
 
-#define D(c) "\"sha256:" c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c "\""
+#define D(c)                                                                                                           \
+	"\"sha256:" c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c  \
+	    c c c c c c c c c c c c c c c "\""
 
 static const char oci_manifest[] =
-	"{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\","
-	"\"config\":{\"mediaType\":\"application/vnd.oci.image.config.v1+json\",\"digest\":" D("a") ",\"size\":10},"
-	"\"layers\":[{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar+gzip\",\"digest\":" D("b") ",\"size\":20},"
-	"{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar+zstd\",\"digest\":" D("c") ",\"size\":30}]}";
+    "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\","
+    "\"config\":{\"mediaType\":\"application/vnd.oci.image.config.v1+json\",\"digest\":" D(
+	"a") ",\"size\":10},"
+	     "\"layers\":[{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar+gzip\",\"digest\":" D(
+		 "b") ",\"size\":20},"
+		      "{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar+zstd\",\"digest\":" D(
+			  "c") ",\"size\":30}]}";
 
 static const char docker_list[] =
-	"{\"schemaVersion\":2,\"mediaType\":\"application/vnd.docker.distribution.manifest.list.v2+json\",\"manifests\":["
-	"{\"mediaType\":\"application/vnd.docker.distribution.manifest.v2+json\",\"digest\":" D("1") ",\"size\":1,"
-	"\"platform\":{\"os\":\"linux\",\"architecture\":\"amd64\"}},"
-	"{\"mediaType\":\"application/vnd.docker.distribution.manifest.v2+json\",\"digest\":" D("2") ",\"size\":1,"
-	"\"platform\":{\"os\":\"linux\",\"architecture\":\"arm64\",\"variant\":\"v8\"}},"
-	"{\"mediaType\":\"application/vnd.docker.distribution.manifest.v2+json\",\"digest\":" D("3") ",\"size\":1,"
-	"\"platform\":{\"os\":\"linux\",\"architecture\":\"arm\",\"variant\":\"v6\"}},"
-	"{\"mediaType\":\"application/vnd.docker.distribution.manifest.v2+json\",\"digest\":" D("4") ",\"size\":1,"
-	"\"platform\":{\"os\":\"linux\",\"architecture\":\"arm\",\"variant\":\"v7\"}}]}";
+    "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.docker.distribution.manifest.list.v2+json\",\"manifests\":["
+    "{\"mediaType\":\"application/vnd.docker.distribution.manifest.v2+json\",\"digest\":" D(
+	"1") ",\"size\":1,"
+	     "\"platform\":{\"os\":\"linux\",\"architecture\":\"amd64\"}},"
+	     "{\"mediaType\":\"application/vnd.docker.distribution.manifest.v2+json\",\"digest\":" D(
+		 "2") ",\"size\":1,"
+		      "\"platform\":{\"os\":\"linux\",\"architecture\":\"arm64\",\"variant\":\"v8\"}},"
+		      "{\"mediaType\":\"application/vnd.docker.distribution.manifest.v2+json\",\"digest\":" D(
+			  "3") ",\"size\":1,"
+			       "\"platform\":{\"os\":\"linux\",\"architecture\":\"arm\",\"variant\":\"v6\"}},"
+			       "{\"mediaType\":\"application/vnd.docker.distribution.manifest.v2+json\",\"digest\":" D(
+				   "4") ",\"size\":1,"
+					"\"platform\":{\"os\":\"linux\",\"architecture\":\"arm\",\"variant\":\"v7\"}}]"
+					"}";
 
 static int parse(const char *doc, const char *ct, struct manifest **m, char **err)
 {
@@ -105,17 +115,23 @@ TEST(malformed_manifests)
 	CHECK_CONTAINS(err, "schema 1");
 	CHECK(parse("{} x", NULL, &m, &err) == -EINVAL);
 	CHECK_CONTAINS(err, "trailing");
-	CHECK(parse("{\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"config\":{\"digest\":\"sha256:x\",\"size\":1},\"layers\":[]}",
+	CHECK(parse("{\"mediaType\":\"application/"
+		    "vnd.oci.image.manifest.v1+json\",\"config\":{\"digest\":\"sha256:x\",\"size\":1},\"layers\":[]}",
 		    NULL, &m, &err) == -EINVAL);
 	CHECK_CONTAINS(err, "not a sha256 digest");
-	CHECK(parse("{\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"config\":{\"digest\":" D("a") ",\"size\":-1},\"layers\":[]}",
+	CHECK(parse("{\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"config\":{\"digest\":" D(
+			"a") ",\"size\":-1},\"layers\":[]}",
 		    NULL, &m, &err) == -EINVAL);
 	CHECK_CONTAINS(err, "negative size");
-	CHECK(parse("{\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"config\":{\"mediaType\":\"application/vnd.cncf.helm.config.v1+json\",\"digest\":" D("a") ",\"size\":1},\"layers\":[]}",
-		    NULL, &m, &err) == -EINVAL);
+	CHECK(
+	    parse(
+		"{\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"config\":{\"mediaType\":\"application/"
+		"vnd.cncf.helm.config.v1+json\",\"digest\":" D("a") ",\"size\":1},\"layers\":[]}",
+		NULL, &m, &err) == -EINVAL);
 	CHECK_CONTAINS(err, "not a container image");
-	CHECK(parse("{\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"config\":{\"digest\":" D("a") ",\"size\":1},"
-		    "\"layers\":[{\"mediaType\":\"text/plain\",\"digest\":" D("b") ",\"size\":1}]}",
+	CHECK(parse("{\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"config\":{\"digest\":" D(
+			"a") ",\"size\":1},"
+			     "\"layers\":[{\"mediaType\":\"text/plain\",\"digest\":" D("b") ",\"size\":1}]}",
 		    NULL, &m, &err) == -EINVAL);
 	CHECK_CONTAINS(err, "unsupported media type");
 	CHECK(parse("{\"mediaType\":\"application/x-nope\"}", NULL, &m, &err) == -EINVAL);
@@ -128,7 +144,8 @@ TEST(image_config)
 {
 	struct image_config *c = NULL;
 	cleanup_free char *err = NULL;
-	const char ok[] = "{\"architecture\":\"arm64\",\"os\":\"linux\",\"variant\":\"v8\",\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[" D("d") "]}}";
+	const char ok[] = "{\"architecture\":\"arm64\",\"os\":\"linux\",\"variant\":\"v8\",\"rootfs\":{\"type\":"
+			  "\"layers\",\"diff_ids\":[" D("d") "]}}";
 	CHECK(image_config_parse(ok, strlen(ok), &c, &err) == 0);
 	CHECK(c->n_diff_ids == 1);
 	CHECK_STREQ(c->arch, "arm64");

@@ -70,7 +70,9 @@ TEST(digests)
 	expect("r.io/a:t@sha256:" D64, NULL, "r.io", "a", "t", "sha256:" D64);
 	bad("busybox@sha256:abc", "invalid digest");
 	bad("busybox@sha512:" D64, "invalid digest");
-	bad("busybox@sha256:" "0123456789ABCDEF0123456789abcdef0123456789abcdef0123456789abcdef", "invalid digest");
+	bad("busybox@sha256:"
+	    "0123456789ABCDEF0123456789abcdef0123456789abcdef0123456789abcdef",
+	    "invalid digest");
 	CHECK(digest_valid("sha256:" D64));
 	CHECK(!digest_valid("sha256:" D64 "0"));
 	CHECK(!digest_valid(NULL));

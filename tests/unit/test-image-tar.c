@@ -47,7 +47,7 @@ static void pad(struct buf *b)
 
 static void header(struct buf *b, const char *name, char type, unsigned long long size, const char *link, bool base256)
 {
-	char h[512] = { 0 };
+	char h[512] = {0};
 	snprintf(h, 100, "%s", name);
 	snprintf(h + 100, 8, "%07o", 0644);
 	snprintf(h + 108, 8, "%07o", 1000);
@@ -63,7 +63,10 @@ static void header(struct buf *b, const char *name, char type, unsigned long lon
 	h[156] = type;
 	if (link)
 		snprintf(h + 157, 100, "%s", link);
-	memcpy(h + 257, "ustar\0" "00", 8);
+	memcpy(h + 257,
+	       "ustar\0"
+	       "00",
+	       8);
 	memset(h + 148, ' ', 8);
 	unsigned sum = 0;
 	for (int i = 0; i < 512; i++)
@@ -138,8 +141,8 @@ static int parse_all(struct buf *b, char names[][256], size_t max, char *err, si
 
 TEST(tar_reads_ustar_pax_and_gnu)
 {
-	struct buf b = { 0 };
-	char names[8][256] = { { 0 } }, err[256];
+	struct buf b = {0};
+	char names[8][256] = {{0}}, err[256];
 	char longname[300];
 	memset(longname, 'a', 250);
 	strcpy(longname + 250, "/file");
@@ -165,7 +168,7 @@ TEST(tar_reads_ustar_pax_and_gnu)
 
 TEST(tar_pax_overrides_and_xattrs)
 {
-	struct buf b = { 0 };
+	struct buf b = {0};
 	struct tar_reader *tr = NULL;
 	const struct tar_entry *e;
 	char r[256] = "";
@@ -191,7 +194,7 @@ TEST(tar_pax_overrides_and_xattrs)
 
 TEST(tar_base256_size)
 {
-	struct buf b = { 0 };
+	struct buf b = {0};
 	struct tar_reader *tr = NULL;
 	const struct tar_entry *e;
 	header(&b, "big", '0', 10ull << 30, NULL, true);
@@ -205,7 +208,7 @@ TEST(tar_base256_size)
 TEST(tar_rejects_malformed)
 {
 	char names[4][256], err[256];
-	struct buf b = { 0 };
+	struct buf b = {0};
 	/* bad checksum */
 	file(&b, "f", "x");
 	b.p[148] = '7';
@@ -214,21 +217,21 @@ TEST(tar_rejects_malformed)
 	CHECK_CONTAINS(err, "checksum");
 	free(b.p);
 	/* truncated data */
-	b = (struct buf){ 0 };
+	b = (struct buf){0};
 	header(&b, "f", '0', 5000, NULL, false);
 	put(&b, "abc", 3);
 	CHECK(parse_all(&b, names, 4, err, sizeof(err)) < 0);
 	CHECK_CONTAINS(err, "truncated");
 	free(b.p);
 	/* sparse */
-	b = (struct buf){ 0 };
+	b = (struct buf){0};
 	header(&b, "s", 'S', 0, NULL, false);
 	end(&b);
 	CHECK(parse_all(&b, names, 4, err, sizeof(err)) == -EOPNOTSUPP);
 	CHECK_CONTAINS(err, "sparse");
 	free(b.p);
 	/* pax sparse */
-	b = (struct buf){ 0 };
+	b = (struct buf){0};
 	char sp[64] = "";
 	rec(sp, sizeof(sp), "GNU.sparse.major", "1");
 	pax(&b, sp);
@@ -237,7 +240,7 @@ TEST(tar_rejects_malformed)
 	CHECK(parse_all(&b, names, 4, err, sizeof(err)) == -EOPNOTSUPP);
 	free(b.p);
 	/* malformed pax record length */
-	b = (struct buf){ 0 };
+	b = (struct buf){0};
 	pax(&b, "99 path=x\n");
 	file(&b, "f", "x");
 	end(&b);
@@ -245,14 +248,14 @@ TEST(tar_rejects_malformed)
 	CHECK_CONTAINS(err, "pax record");
 	free(b.p);
 	/* data on a directory */
-	b = (struct buf){ 0 };
+	b = (struct buf){0};
 	header(&b, "d/", '5', 512, NULL, false);
 	end(&b);
 	CHECK(parse_all(&b, names, 4, err, sizeof(err)) == -EINVAL);
 	CHECK_CONTAINS(err, "non-regular");
 	free(b.p);
 	/* empty input */
-	b = (struct buf){ 0 };
+	b = (struct buf){0};
 	put(&b, "", 0);
 	CHECK(parse_all(&b, names, 4, err, sizeof(err)) == -EIO);
 	free(b.p);
@@ -305,7 +308,7 @@ static int memfd_of(struct buf *b)
 
 static int unpack_buf(struct buf *b, const char *dir, char *err, size_t errlen)
 {
-	struct unpack_opts o = { .rootless = true, .quiet = true };
+	struct unpack_opts o = {.rootless = true, .quiet = true};
 	struct unpack_result res;
 	unpack_limits_default(&o.limits);
 	cleanup_close int fd = memfd_of(b);
@@ -323,7 +326,7 @@ static char *mktmp(void)
 
 TEST(unpack_layer_overlay_form)
 {
-	struct buf b = { 0 };
+	struct buf b = {0};
 	char err[512], p[512];
 	struct stat st;
 	cleanup_free char *d = mktmp();
@@ -342,7 +345,7 @@ TEST(unpack_layer_overlay_form)
 	snprintf(p, sizeof(p), "%s/dir/gone", d);
 	CHECK(lstat(p, &st) == 0 && S_ISCHR(st.st_mode) && st.st_rdev == makedev(0, 0));
 	snprintf(p, sizeof(p), "%s/dir", d);
-	char v[4] = { 0 };
+	char v[4] = {0};
 	CHECK(getxattr(p, "user.overlay.opaque", v, sizeof(v)) == 1 && v[0] == 'y');
 	snprintf(p, sizeof(p), "%s/dir/hard", d);
 	CHECK(lstat(p, &st) == 0 && st.st_nlink == 2);
@@ -356,7 +359,7 @@ TEST(unpack_layer_overlay_form)
 
 static void expect_refused(void (*build)(struct buf *), const char *phrase)
 {
-	struct buf b = { 0 };
+	struct buf b = {0};
 	char err[512];
 	cleanup_free char *d = mktmp();
 	build(&b);
@@ -400,9 +403,9 @@ TEST(unpack_refuses_hostile_entries)
 
 TEST(unpack_size_limit)
 {
-	struct buf b = { 0 };
+	struct buf b = {0};
 	char err[512];
-	struct unpack_opts o = { .quiet = true, .rootless = true };
+	struct unpack_opts o = {.quiet = true, .rootless = true};
 	struct unpack_result res;
 	cleanup_free char *d = mktmp();
 	unpack_limits_default(&o.limits);

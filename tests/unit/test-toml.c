@@ -394,7 +394,8 @@ TEST(error_bad_keys_and_headers)
 	parse_fails("a. = 1\n", "containers.conf:1: expected a key after 'a.', got '='");
 	parse_fails("k\xc3\xa9y = 1\n", "containers.conf:1: expected '=' after key 'k', got '\xc3\xa9'");
 	parse_fails("[]\n", "containers.conf:1: expected a table name, got ']'");
-	parse_fails("[containers\nx = 1\n", "containers.conf:1: expected ']' after table name 'containers', got end of line");
+	parse_fails("[containers\nx = 1\n",
+		    "containers.conf:1: expected ']' after table name 'containers', got end of line");
 	parse_fails("[[bins]\n", "containers.conf:1: expected ']]' after table name 'bins', got ']'");
 	parse_fails("[a] b = 1\n", "containers.conf:1: unexpected 'b' after the table header [a]");
 }
@@ -410,27 +411,35 @@ TEST(error_duplicate_keys)
 
 TEST(error_tables_defined_twice_or_reopened)
 {
-	parse_fails("[engine]\n[containers]\n[engine]\n", "containers.conf:3: table [engine] defined twice (first on line 1)");
+	parse_fails("[engine]\n[containers]\n[engine]\n",
+		    "containers.conf:3: table [engine] defined twice (first on line 1)");
 	parse_fails("[a.b]\n[a]\n[a]\n", "containers.conf:3: table [a] defined twice (first on line 2)");
 	parse_fails("[fruit]\napple.color = \"red\"\n[fruit.apple]\n",
-		    "containers.conf:3: cannot define table [fruit.apple]: already defined as a table (by dotted keys) on line 2");
+		    "containers.conf:3: cannot define table [fruit.apple]: already defined as a table (by dotted keys) "
+		    "on line 2");
 	parse_fails("a = 1\n[a]\n", "containers.conf:2: cannot define table [a]: already defined as a value on line 1");
-	parse_fails("[a.b.c]\nz = 9\n[a]\nb.c.t = 1\n",
-		    "containers.conf:4: cannot add key 'b.c.t': 'c' is already defined as a table (by a [table] header) on line 1");
+	parse_fails("[a.b.c]\nz = 9\n[a]\nb.c.t = 1\n", "containers.conf:4: cannot add key 'b.c.t': 'c' is already "
+							"defined as a table (by a [table] header) on line 1");
 }
 
 TEST(error_inline_tables_and_arrays_are_closed)
 {
-	parse_fails("p = {x = 1}\n[p]\n", "containers.conf:2: cannot define table [p]: already defined as an inline table on line 1");
-	parse_fails("p = {x = 1}\n[p.q]\n",
-		    "containers.conf:2: cannot define table [p.q]: 'p' is already defined as an inline table on line 1");
-	parse_fails("p = {x = 1}\np.y = 2\n", "containers.conf:2: cannot add key 'p.y': 'p' is already defined as an inline table on line 1");
-	parse_fails("a = []\n[[a]]\n", "containers.conf:2: cannot define array of tables [[a]]: already defined as an array on line 1");
-	parse_fails("[[a]]\n[a]\n", "containers.conf:2: cannot define table [a]: already defined as an array of tables on line 1");
-	parse_fails("[a]\n[[a]]\n", "containers.conf:2: cannot define array of tables [[a]]: already defined as a table on line 1");
+	parse_fails("p = {x = 1}\n[p]\n",
+		    "containers.conf:2: cannot define table [p]: already defined as an inline table on line 1");
+	parse_fails(
+	    "p = {x = 1}\n[p.q]\n",
+	    "containers.conf:2: cannot define table [p.q]: 'p' is already defined as an inline table on line 1");
+	parse_fails("p = {x = 1}\np.y = 2\n",
+		    "containers.conf:2: cannot add key 'p.y': 'p' is already defined as an inline table on line 1");
+	parse_fails("a = []\n[[a]]\n",
+		    "containers.conf:2: cannot define array of tables [[a]]: already defined as an array on line 1");
+	parse_fails("[[a]]\n[a]\n",
+		    "containers.conf:2: cannot define table [a]: already defined as an array of tables on line 1");
+	parse_fails("[a]\n[[a]]\n",
+		    "containers.conf:2: cannot define array of tables [[a]]: already defined as a table on line 1");
 	parse_fails("t = {a = 1,}\n", "containers.conf:1: trailing comma in the inline table for key 't'");
-	parse_fails("t = {a = 1\n}\n",
-		    "containers.conf:1: expected ',' or '}' in the inline table for key 't', got end of line (inline tables must be on one line)");
+	parse_fails("t = {a = 1\n}\n", "containers.conf:1: expected ',' or '}' in the inline table for key 't', got "
+				       "end of line (inline tables must be on one line)");
 }
 
 TEST(error_strings)
@@ -443,8 +452,10 @@ TEST(error_strings)
 	parse_fails("a = \"\\u12\"\n", "containers.conf:1: \\u needs 4 hex digits");
 	parse_fails("a = \"\\uD800\"\n", "containers.conf:1: \\uD800 is not a Unicode scalar value");
 	parse_fails("a = \"\\u0000\"\n", "containers.conf:1: \\u0000: NUL is not allowed in strings");
-	parse_fails("a = \"tab\tok, bell\a not\"\n", "containers.conf:1: control character U+0007 in a string (write it as an escape)");
-	parse_fails("a = \"\"\"x\"\"\"\"\"\"\n", "containers.conf:1: too many quotes (6) at the end of a multi-line string");
+	parse_fails("a = \"tab\tok, bell\a not\"\n",
+		    "containers.conf:1: control character U+0007 in a string (write it as an escape)");
+	parse_fails("a = \"\"\"x\"\"\"\"\"\"\n",
+		    "containers.conf:1: too many quotes (6) at the end of a multi-line string");
 	parse_fails("a = \"\xff\"\n", "containers.conf:1: invalid UTF-8");
 	parse_fails("a = 1\n# \xc0\xaf overlong\n", "containers.conf:2: invalid UTF-8");
 	parse_fails("a = 1 # bell \a\n", "containers.conf:1: control character U+0007 in a comment");
@@ -470,7 +481,8 @@ TEST(error_values)
 {
 	parse_fails("[containers]\nuserns = host\n",
 		    "containers.conf:2: invalid value 'host' for key 'userns' (strings need quotes)");
-	parse_fails("no_hosts = True\n", "containers.conf:1: invalid value 'True' for key 'no_hosts' (strings need quotes)");
+	parse_fails("no_hosts = True\n",
+		    "containers.conf:1: invalid value 'True' for key 'no_hosts' (strings need quotes)");
 	parse_fails("a =\n", "containers.conf:1: missing value for key 'a'");
 	parse_fails("a = # nothing\n", "containers.conf:1: expected a value for key 'a', got '#'");
 	parse_fails("a = 1 2\n", "containers.conf:1: unexpected '2' after the value of key 'a'");
@@ -517,7 +529,8 @@ TEST(error_nesting_is_bounded)
 
 TEST(error_on_first_line_and_lone_cr)
 {
-	parse_fails("a = 1\rb = 2\n", "containers.conf:1: unexpected control character U+000D after the value of key 'a'");
+	parse_fails("a = 1\rb = 2\n",
+		    "containers.conf:1: unexpected control character U+000D after the value of key 'a'");
 	struct toml_doc *doc = NULL;
 	char *err = NULL;
 	CHECK(toml_parse("x y\n", NULL, &doc, &err) == -EINVAL);

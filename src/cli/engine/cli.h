@@ -44,3 +44,5 @@ int cli_usage_error(const char *verb, const char *fmt, ...) __attribute__((forma
  * (advancing *i). Returns true if argv[*i] is that option. */
 bool cli_opt(int argc, char **argv, int *i, const char *name, const char **ret_val);
 bool cli_flag(const char *arg, const char *name);
+/* "--name" (true) or "--name=true|false" into *ret; true if argv[*i] is that option. */
+bool cli_bool_opt(int argc, char **argv, int *i, const char *name, bool *ret);

@@ -17,7 +17,8 @@ int verb_image_prune(int argc, char **argv)
 		else if (STREQ(argv[i], "-f") || cli_flag(argv[i], "force"))
 			;
 		else if (STREQ(argv[i], "-h") || cli_flag(argv[i], "help")) {
-			printf("usage: kakuri image prune [-a]\nRemoves images without a name (-a: every image no container uses).\n");
+			printf("usage: kakuri image prune [-a]\nRemoves images without a name (-a: every image no "
+			       "container uses).\n");
 			return 0;
 		} else
 			return cli_usage_error("image prune", "unexpected argument '%s'", argv[i]);
@@ -33,7 +34,7 @@ static int image_exists(int argc, char **argv)
 	if (argc != 2)
 		return cli_usage_error("image exists", "expected one image");
 	cleanup_store struct store *s = NULL;
-	struct image_list l = { 0 };
+	struct image_list l = {0};
 	if (cli_open_store(&s) < 0 || store_lock(s, false) < 0)
 		return EXIT_ENGINE;
 	int r = store_images_load(s, &l);
@@ -48,11 +49,11 @@ static int image_exists(int argc, char **argv)
 int verb_image(int argc, char **argv)
 {
 	static const struct verb sub[] = {
-		{ "ls", NULL, verb_images },	  { "list", NULL, verb_images },	{ "rm", NULL, verb_rmi },
-		{ "tag", NULL, verb_tag },	  { "inspect", NULL, verb_inspect },	{ "prune", NULL, verb_image_prune },
-		{ "pull", NULL, verb_pull },	  { "load", NULL, verb_load },		{ "save", NULL, verb_save },
-		{ "import", NULL, verb_import }, { "mount", NULL, verb_image_mount }, { "umount", NULL, verb_image_umount },
-		{ "exists", NULL, image_exists },
+	    {"ls", NULL, verb_images},	    {"list", NULL, verb_images},       {"rm", NULL, verb_rmi},
+	    {"tag", NULL, verb_tag},	    {"inspect", NULL, verb_inspect},   {"prune", NULL, verb_image_prune},
+	    {"pull", NULL, verb_pull},	    {"load", NULL, verb_load},	       {"save", NULL, verb_save},
+	    {"import", NULL, verb_import},  {"mount", NULL, verb_image_mount}, {"umount", NULL, verb_image_umount},
+	    {"exists", NULL, image_exists},
 	};
 	if (argc < 2 || STREQ(argv[1], "-h") || cli_flag(argv[1], "help")) {
 		printf("usage: kakuri image ls|rm|tag|inspect|prune|pull|load|save|import|mount|umount|exists ...\n");

@@ -10,7 +10,7 @@
 
 static void human_size(int64_t n, char *buf, size_t len)
 {
-	static const char *const units[] = { "B", "kB", "MB", "GB", "TB" };
+	static const char *const units[] = {"B", "kB", "MB", "GB", "TB"};
 	double v = (double)n;
 	size_t u = 0;
 	while (v >= 1000 && u + 1 < ELEMENTSOF(units)) {
@@ -67,7 +67,7 @@ int verb_images(int argc, char **argv)
 			filter = argv[i];
 	}
 	cleanup_store struct store *s = NULL;
-	struct image_list l = { 0 };
+	struct image_list l = {0};
 	if (cli_open_store(&s) < 0 || store_lock(s, false) < 0)
 		return EXIT_ENGINE;
 	int r = store_images_load(s, &l);
@@ -88,7 +88,8 @@ int verb_images(int argc, char **argv)
 			if (only >= 0 && (size_t)only != i)
 				continue;
 			const struct image_record *im = &l.v[i];
-			json_object *o = json_object_new_object(), *names = json_object_new_array(), *dig = json_object_new_array();
+			json_object *o = json_object_new_object(), *names = json_object_new_array(),
+				    *dig = json_object_new_array();
 			json_object_object_add(o, "Id", json_object_new_string(im->id));
 			for (char **n = im->names; n && *n; n++)
 				json_object_array_add(names, json_object_new_string(*n));
@@ -101,7 +102,8 @@ int verb_images(int argc, char **argv)
 			json_object_object_add(o, "Size", json_object_new_int64(im->size));
 			json_object_array_add(arr, o);
 		}
-		printf("%s\n", json_object_to_json_string_ext(arr, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
+		printf("%s\n",
+		       json_object_to_json_string_ext(arr, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
 		json_object_put(arr);
 		image_list_clear(&l);
 		return 0;

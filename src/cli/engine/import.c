@@ -9,7 +9,7 @@
 
 int verb_import(int argc, char **argv)
 {
-	const char *pos[2] = { 0 };
+	const char *pos[2] = {0};
 	size_t n = 0;
 	bool quiet = false;
 	for (int i = 1; i < argc; i++) {

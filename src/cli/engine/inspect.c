@@ -43,7 +43,8 @@ static json_object *image_json(struct store *s, const struct image_record *im)
 		json_object_object_add(o, "Variant", json_object_new_string(im->variant));
 	json_object_object_add(o, "Size", json_object_new_int64(im->size));
 	json_object_object_add(o, "ManifestType", json_object_new_string(im->manifest_media_type));
-	json_object *rootfs = json_object_new_object(), *ids = json_object_new_array(), *layers = json_object_new_array();
+	json_object *rootfs = json_object_new_object(), *ids = json_object_new_array(),
+		    *layers = json_object_new_array();
 	json_object_object_add(rootfs, "Type", json_object_new_string("layers"));
 	for (size_t i = 0; i < im->n_layers; i++) {
 		json_object *l = json_object_new_object();
@@ -83,7 +84,7 @@ int verb_inspect(int argc, char **argv)
 	if (!first)
 		return cli_usage_error("inspect", "no image given");
 	cleanup_store struct store *s = NULL;
-	struct image_list l = { 0 };
+	struct image_list l = {0};
 	if (cli_open_store(&s) < 0 || store_lock(s, false) < 0)
 		return EXIT_ENGINE;
 	if (store_images_load(s, &l) < 0) {

@@ -9,7 +9,7 @@
 
 int verb_load(int argc, char **argv)
 {
-	struct load_opts o = { 0 };
+	struct load_opts o = {0};
 	const char *input = NULL, *v;
 	for (int i = 1; i < argc; i++) {
 		if (STREQ(argv[i], "-i") || cli_opt(argc, argv, &i, "input", &v)) {

@@ -14,8 +14,6 @@
 #include "lib/cleanup.h"
 #include "lib/log.h"
 
-bool cli_bool_opt(int argc, char **argv, int *i, const char *name, bool *ret);
-
 /* "https://host/path/" → "host/path" */
 static char *registry_key(const char *arg)
 {
@@ -34,7 +32,7 @@ static char *registry_key(const char *arg)
 
 int verb_login(int argc, char **argv)
 {
-	struct registry_opts o = { .tls_verify = true };
+	struct registry_opts o = {.tls_verify = true};
 	const char *reg = NULL, *v;
 	bool from_stdin = false;
 	char pwbuf[4096];
@@ -53,7 +51,8 @@ int verb_login(int argc, char **argv)
 			o.authfile = v;
 		} else if (cli_bool_opt(argc, argv, &i, "tls-verify", &o.tls_verify)) {
 		} else if (STREQ(argv[i], "-h") || cli_flag(argv[i], "help")) {
-			printf("usage: kakuri login -u USER (-p PASSWORD | --password-stdin) [--authfile FILE] [--tls-verify=false] REGISTRY\n");
+			printf("usage: kakuri login -u USER (-p PASSWORD | --password-stdin) [--authfile FILE] "
+			       "[--tls-verify=false] REGISTRY\n");
 			return 0;
 		} else if (argv[i][0] == '-') {
 			return cli_usage_error("login", "unknown option '%s'", argv[i]);

@@ -14,20 +14,20 @@
 const char *arg_storage_root;
 
 static const struct verb verbs[] = {
-	{ "pull", "pull an image from a registry", verb_pull },
-	{ "load", "load images from an archive (oci-archive, OCI layout, docker-archive)", verb_load },
-	{ "save", "save images to an archive", verb_save },
-	{ "import", "create an image from a root filesystem tarball", verb_import },
-	{ "images", "list images", verb_images },
-	{ "rmi", "remove images", verb_rmi },
-	{ "tag", "add a name to an image", verb_tag },
-	{ "inspect", "show an image's record, manifest and config as JSON", verb_inspect },
-	{ "image", "image commands: ls, rm, tag, inspect, prune, pull, load, save, import, mount, umount", verb_image },
-	{ "login", "store credentials for a registry", verb_login },
-	{ "logout", "remove stored credentials", verb_logout },
-	{ "system", "system commands: check", verb_system },
-	{ "unshare", "run a command in the rootless storage user namespace", verb_unshare },
-	{ "rootfs", "container root filesystems from images: create, mount, umount, rm, path", verb_rootfs },
+    {"pull", "pull an image from a registry", verb_pull},
+    {"load", "load images from an archive (oci-archive, OCI layout, docker-archive)", verb_load},
+    {"save", "save images to an archive", verb_save},
+    {"import", "create an image from a root filesystem tarball", verb_import},
+    {"images", "list images", verb_images},
+    {"rmi", "remove images", verb_rmi},
+    {"tag", "add a name to an image", verb_tag},
+    {"inspect", "show an image's record, manifest and config as JSON", verb_inspect},
+    {"image", "image commands: ls, rm, tag, inspect, prune, pull, load, save, import, mount, umount", verb_image},
+    {"login", "store credentials for a registry", verb_login},
+    {"logout", "remove stored credentials", verb_logout},
+    {"system", "system commands: check", verb_system},
+    {"unshare", "run a command in the rootless storage user namespace", verb_unshare},
+    {"rootfs", "container root filesystems from images: create, mount, umount, rm, path", verb_rootfs},
 };
 
 int cli_usage_error(const char *verb, const char *fmt, ...)
@@ -63,6 +63,22 @@ bool cli_opt(int argc, char **argv, int *i, const char *name, const char **ret_v
 		return true;
 	}
 	*ret_val = argv[++*i];
+	return true;
+}
+
+bool cli_bool_opt(int argc, char **argv, int *i, const char *name, bool *ret)
+{
+	const char *a = argv[*i];
+	size_t n = strlen(name);
+	if (strncmp(a, "--", 2) != 0 || strncmp(a + 2, name, n) != 0)
+		return false;
+	if (a[2 + n] == 0) {
+		*ret = true;
+		return true;
+	}
+	if (a[2 + n] != '=')
+		return false;
+	*ret = !(STREQ(a + 3 + n, "false") || STREQ(a + 3 + n, "0") || STREQ(a + 3 + n, "no"));
 	return true;
 }
 

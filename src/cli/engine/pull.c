@@ -8,28 +8,9 @@
 #include "engine/image/pull.h"
 #include "lib/cleanup.h"
 
-/* --tls-verify, --tls-verify=true|false */
-bool cli_bool_opt(int argc, char **argv, int *i, const char *name, bool *ret);
-
-bool cli_bool_opt(int argc, char **argv, int *i, const char *name, bool *ret)
-{
-	const char *a = argv[*i];
-	size_t n = strlen(name);
-	if (strncmp(a, "--", 2) != 0 || strncmp(a + 2, name, n) != 0)
-		return false;
-	if (a[2 + n] == 0) {
-		*ret = true;
-		return true;
-	}
-	if (a[2 + n] != '=')
-		return false;
-	*ret = !(STREQ(a + 3 + n, "false") || STREQ(a + 3 + n, "0") || STREQ(a + 3 + n, "no"));
-	return true;
-}
-
 int verb_pull(int argc, char **argv)
 {
-	struct pull_opts o = { .tls_verify = true };
+	struct pull_opts o = {.tls_verify = true};
 	const char *name = NULL, *v;
 	for (int i = 1; i < argc; i++) {
 		if (cli_opt(argc, argv, &i, "platform", &v)) {
@@ -46,7 +27,8 @@ int verb_pull(int argc, char **argv)
 		} else if (STREQ(argv[i], "-q") || cli_flag(argv[i], "quiet")) {
 			o.quiet = true;
 		} else if (STREQ(argv[i], "-h") || cli_flag(argv[i], "help")) {
-			printf("usage: kakuri pull [--platform OS/ARCH[/VARIANT]] [--tls-verify=false] [--authfile FILE] [-q] IMAGE\n"
+			printf("usage: kakuri pull [--platform OS/ARCH[/VARIANT]] [--tls-verify=false] [--authfile "
+			       "FILE] [-q] IMAGE\n"
 			       "IMAGE is [REGISTRY/]NAME[:TAG][@DIGEST]; short names are tried against the search\n"
 			       "registries (default docker.io).\n");
 			return 0;

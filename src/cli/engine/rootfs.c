@@ -18,7 +18,7 @@
 
 static int image_cid(struct store *s, const char *ref, char ret[80])
 {
-	struct image_list l = { 0 };
+	struct image_list l = {0};
 	if (store_lock(s, false) < 0)
 		return -EIO;
 	int r = store_images_load(s, &l);
@@ -74,7 +74,8 @@ int verb_rootfs(int argc, char **argv)
 	const char *v;
 	int i = 2;
 	if (argc < 3) {
-		printf("usage: kakuri rootfs create [--driver overlay|fuse-overlayfs|vfs] IMAGE ID | mount ID | umount ID | rm ID | path ID\n");
+		printf("usage: kakuri rootfs create [--driver overlay|fuse-overlayfs|vfs] IMAGE ID | mount ID | umount "
+		       "ID | rm ID | path ID\n");
 		return argc < 2 ? EXIT_ENGINE : (STREQ(argv[1], "-h") || cli_flag(argv[1], "help")) ? 0 : EXIT_ENGINE;
 	}
 	const char *sub = argv[1];
@@ -87,7 +88,7 @@ int verb_rootfs(int argc, char **argv)
 	if (cli_open_store(&s) < 0)
 		return EXIT_ENGINE;
 	if (STREQ(sub, "create")) {
-		struct image_rootfs_info info = { 0 };
+		struct image_rootfs_info info = {0};
 		if (argc - i != 2)
 			return cli_usage_error("rootfs", "create needs IMAGE and ID");
 		if (image_rootfs_create(s, argv[i], argv[i + 1], d, &info) < 0)
@@ -110,7 +111,7 @@ int verb_rootfs(int argc, char **argv)
 	if (STREQ(sub, "rm"))
 		return image_rootfs_remove(s, argv[2]) < 0 ? EXIT_ENGINE : 0;
 	if (STREQ(sub, "path")) {
-		struct image_rootfs_info info = { 0 };
+		struct image_rootfs_info info = {0};
 		if (image_rootfs_get(s, argv[2], &info) < 0)
 			return EXIT_ENGINE;
 		printf("%s %s %s\n", rootfs_driver_name(info.driver), info.image_id, info.path);

@@ -31,8 +31,8 @@ int verb_save(int argc, char **argv)
 			else if (v && STREQ(v, "docker-archive"))
 				fmt = ARCHIVE_DOCKER;
 			else
-				return cli_usage_error("save", "--format: '%s' is not oci-archive, oci-dir or docker-archive",
-						       v ? v : "");
+				return cli_usage_error(
+				    "save", "--format: '%s' is not oci-archive, oci-dir or docker-archive", v ? v : "");
 		} else if (STREQ(argv[i], "-q") || cli_flag(argv[i], "quiet")) {
 			/* nothing is printed anyway */
 		} else if (STREQ(argv[i], "-h") || cli_flag(argv[i], "help")) {

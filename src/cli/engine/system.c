@@ -10,7 +10,8 @@ static int system_check(int argc, char **argv)
 {
 	cleanup_store struct store *s = NULL;
 	if (argc > 1 && (STREQ(argv[1], "-h") || cli_flag(argv[1], "help"))) {
-		printf("usage: kakuri system check\nVerifies the image store: records, blobs (by digest), layers, leftovers.\n");
+		printf("usage: kakuri system check\nVerifies the image store: records, blobs (by digest), layers, "
+		       "leftovers.\n");
 		return 0;
 	}
 	if (cli_open_store(&s) < 0)

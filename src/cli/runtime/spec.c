@@ -120,7 +120,8 @@ int verb_spec(int argc, char **argv)
 		return 1;
 	}
 	size_t n = strlen(json);
-	if (fs_write_all(fd, json, n) < 0 || fs_write_all(fd, "\n", 1) < 0) {
+	/* The generated JSON already ends with a newline. */
+	if (fs_write_all(fd, json, n) < 0 || (n > 0 && json[n - 1] != '\n' && fs_write_all(fd, "\n", 1) < 0)) {
 		log_error_errno(-errno, "spec: writing '%s': %m", path);
 		return 1;
 	}

@@ -6,10 +6,10 @@
  *
  *   /usr/share/containers/containers.conf
  *   /etc/containers/containers.conf
- *   /etc/containers/containers.conf.d/*.conf                     (sorted by name)
+ *   /etc/containers/containers.conf.d/NAME.conf                  (sorted by name)
  *   rootless only:
  *   $XDG_CONFIG_HOME/containers/containers.conf                  (default ~/.config/…)
- *   $XDG_CONFIG_HOME/containers/containers.conf.d/*.conf
+ *   $XDG_CONFIG_HOME/containers/containers.conf.d/NAME.conf
  *
  * CONTAINERS_CONF=FILE replaces that whole list with FILE; CONTAINERS_CONF_OVERRIDE=FILE is
  * read last, on top of either. Missing files in the list are skipped; a file named by either
@@ -32,6 +32,10 @@
 
 #include "oci/spec.h"
 
+#define ENGINE_CONFIG_DEFAULT_RUNTIME "kakuri-runtime"
+/* $PATH when it is unset (and the "PATH=" of the default env). */
+#define ENGINE_CONFIG_DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
 struct engine_config_runtime {
 	char *name;	    /* [engine.runtimes] key */
 	char **paths;	    /* strv, candidate binaries in order */
@@ -40,8 +44,8 @@ struct engine_config_runtime {
 
 struct engine_config {
 	/* [containers] */
-	char **default_capabilities;	  /* strv of "CAP_*", no duplicates, by capability number */
-	char **default_sysctls;		  /* strv of "name=value" */
+	char **default_capabilities;	    /* strv of "CAP_*", no duplicates, by capability number */
+	char **default_sysctls;		    /* strv of "name=value" */
 	struct oci_rlimit *default_ulimits; /* type "RLIMIT_NOFILE" etc.; RLIM_INFINITY = UINT64_MAX */
 	size_t n_default_ulimits;
 	char *seccomp_profile; /* NULL: kakuri's built-in profile; "unconfined"; or a profile file */
@@ -53,7 +57,8 @@ struct engine_config {
 	int64_t log_size_max;  /* bytes; < 0: no limit, else >= 8192 */
 
 	/* [engine] */
-	char *runtime; /* OCI runtime: a name (see runtimes) or a path; default "kakuri-runtime" */
+	char *runtime; /* OCI runtime: a name (see runtimes) or a path; default "kakuri-runtime";
+			* resolve it with engine_config_find_runtime() (oci-runtime.h) */
 	struct engine_config_runtime *runtimes;
 	size_t n_runtimes;
 	char *static_dir;     /* persistent engine state; NULL: below the storage root */
@@ -61,10 +66,10 @@ struct engine_config {
 	int64_t stop_timeout; /* seconds between SIGTERM and SIGKILL for `stop` */
 
 	/* [kakuri] */
-	char *kakuri_runtime;  /* overrides [engine] runtime for kakuri only; NULL: not set */
-	char *runtime_path;    /* the kakuri-runtime binary; NULL: next to kakuri, else $PATH */
-	char *storage_root;    /* NULL: the image store's default (store_default_root) */
-	char *storage_driver;  /* NULL: automatic; "overlay", "fuse-overlayfs", "vfs" */
+	char *kakuri_runtime; /* overrides [engine] runtime for kakuri only; NULL: not set */
+	char *runtime_path;   /* the kakuri-runtime binary; NULL: next to kakuri, else $PATH */
+	char *storage_root;   /* NULL: the image store's default (store_default_root) */
+	char *storage_driver; /* NULL: automatic; "overlay", "fuse-overlayfs", "vfs" */
 
 	/* How it was loaded. */
 	bool rootless;
@@ -96,10 +101,3 @@ extern const char *const engine_config_keys[];
 /* The file that set key ("table.key"), or NULL when the built-in default applies (or the key
  * is unknown). The string lives as long as c. */
 const char *engine_config_source(const struct engine_config *c, const char *key);
-
-/* The OCI runtime binary to use: name (NULL: [kakuri] runtime, else [engine] runtime) is a
- * path if it has a '/', else looked up in [engine.runtimes] (first executable candidate);
- * "kakuri-runtime" without such an entry is [kakuri] runtime_path, else the kakuri-runtime
- * next to this executable; anything else, and the last resort for kakuri-runtime, is
- * searched in $PATH. *ret caller frees. -ENOENT with a message naming what was tried. */
-int engine_config_find_runtime(const struct engine_config *c, const char *name, char **ret, char **ret_err);

@@ -82,7 +82,9 @@ static int copy_fd(int dst, int src, uint64_t size)
 {
 	off_t off = 0;
 	while ((uint64_t)off < size) {
-		ssize_t n = sendfile(dst, src, &off, (size_t)(size - (uint64_t)off) > (1u << 30) ? (1u << 30) : (size_t)(size - (uint64_t)off));
+		ssize_t n =
+		    sendfile(dst, src, &off,
+			     (size_t)(size - (uint64_t)off) > (1u << 30) ? (1u << 30) : (size_t)(size - (uint64_t)off));
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
@@ -141,7 +143,9 @@ static int to_oci_manifest(const char *data, size_t len, char **ret, size_t *ret
 	for (size_t i = 0; i < m->n_layers; i++) {
 		const char *lt = m->layers[i].media_type;
 		json_object *l = json_object_new_object();
-		const char *mt = !lt || STREQ(lt, MT_DOCKER_LAYER_GZIP) ? MT_OCI_LAYER_GZIP : STREQ(lt, MT_DOCKER_LAYER) ? MT_OCI_LAYER : lt;
+		const char *mt = !lt || STREQ(lt, MT_DOCKER_LAYER_GZIP) ? MT_OCI_LAYER_GZIP
+				 : STREQ(lt, MT_DOCKER_LAYER)		? MT_OCI_LAYER
+									: lt;
 		json_object_object_add(l, "mediaType", json_object_new_string(mt));
 		json_object_object_add(l, "digest", json_object_new_string(m->layers[i].digest));
 		json_object_object_add(l, "size", json_object_new_int64(m->layers[i].size));
@@ -201,7 +205,8 @@ static int save_oci(struct out *o, struct store *s, struct image_record **ims, s
 			if (name) {
 				json_object *ann = json_object_new_object();
 				json_object_object_add(ann, "io.containerd.image.name", json_object_new_string(name));
-				json_object_object_add(ann, "org.opencontainers.image.ref.name", json_object_new_string(name));
+				json_object_object_add(ann, "org.opencontainers.image.ref.name",
+						       json_object_new_string(name));
 				json_object_object_add(d, "annotations", ann);
 			}
 			json_object_array_add(mans, d);
@@ -211,7 +216,8 @@ static int save_oci(struct out *o, struct store *s, struct image_record **ims, s
 	if (r < 0)
 		return r;
 	const char *layout = "{\"imageLayoutVersion\":\"1.0.0\"}";
-	const char *itext = json_object_to_json_string_ext(idx, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
+	const char *itext =
+	    json_object_to_json_string_ext(idx, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
 	r = out_data(o, "oci-layout", layout, strlen(layout));
 	if (r >= 0)
 		r = out_data(o, "index.json", itext, strlen(itext));
@@ -266,8 +272,11 @@ static int out_layer_tar(struct out *o, struct store *s, const struct layer_ref 
 	}
 	dstream_free(d);
 	if (n < 0 || r < 0 || total != (uint64_t)size)
-		return log_error_errno(n < 0 ? (int)n : r < 0 ? r : -EBADMSG, "Layer %s: blob %s does not decompress to the recorded %lld bytes",
-				       l->diff_id, l->blob, (long long)size);
+		return log_error_errno(n < 0   ? (int)n
+				       : r < 0 ? r
+					       : -EBADMSG,
+				       "Layer %s: blob %s does not decompress to the recorded %lld bytes", l->diff_id,
+				       l->blob, (long long)size);
 	return tar_write_pad(o->fd, (uint64_t)size);
 }
 
@@ -285,7 +294,8 @@ static int save_docker(struct out *o, struct store *s, struct image_record **ims
 		snprintf(cname, sizeof(cname), "%s.json", ims[i]->id);
 		if (!out_seen(o, cname))
 			r = out_data(o, cname, cdata, clen);
-		json_object *e = json_object_new_object(), *tags = json_object_new_array(), *layers = json_object_new_array();
+		json_object *e = json_object_new_object(), *tags = json_object_new_array(),
+			    *layers = json_object_new_array();
 		json_object_object_add(e, "Config", json_object_new_string(cname));
 		for (char **nm = ims[i]->names; nm && *nm; nm++)
 			json_object_array_add(tags, json_object_new_string(*nm));
@@ -307,9 +317,9 @@ static int save_docker(struct out *o, struct store *s, struct image_record **ims
 
 int archive_save(struct store *s, char **refs, size_t n, const char *path, enum archive_format fmt)
 {
-	struct image_list l = { 0 };
+	struct image_list l = {0};
 	struct image_record **ims = calloc(n + 1, sizeof(*ims));
-	struct out o = { .fmt = fmt, .fd = -EBADF, .dirfd = -EBADF, .path = path };
+	struct out o = {.fmt = fmt, .fd = -EBADF, .dirfd = -EBADF, .path = path};
 	int r;
 	if (!ims)
 		return -ENOMEM;

@@ -74,7 +74,7 @@ static int add_member(struct archive_src *a, const char *clean, off_t off, int64
 	if (!nm)
 		return -ENOMEM;
 	a->m = nm;
-	nm[a->n] = (struct archive_member){ strdup(clean), off, size, link ? strdup(link) : NULL };
+	nm[a->n] = (struct archive_member){strdup(clean), off, size, link ? strdup(link) : NULL};
 	if (!nm[a->n].name)
 		return -ENOMEM;
 	a->n++;
@@ -97,7 +97,7 @@ static char *resolve_link(const char *member, const char *target)
 
 static int index_tar(struct archive_src *a, const char *path)
 {
-	struct reader rr = { a->fd, 0 };
+	struct reader rr = {a->fd, 0};
 	struct tar_reader *tr = NULL;
 	const struct tar_entry *e;
 	int r = tar_reader_new(rd, &rr, NULL, &tr);
@@ -189,7 +189,7 @@ static int spool(struct store *s, int fd, const char *path)
 
 int archive_src_open(struct store *s, const char *path, struct archive_src *ret)
 {
-	struct archive_src a = { .dirfd = -EBADF, .fd = -EBADF };
+	struct archive_src a = {.dirfd = -EBADF, .fd = -EBADF};
 	struct stat st;
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0)
@@ -204,12 +204,13 @@ int archive_src_open(struct store *s, const char *path, struct archive_src *ret)
 		*ret = a;
 		return 0;
 	}
-	unsigned char magic[4] = { 0 };
+	unsigned char magic[4] = {0};
 	bool compressed = false;
 	if (S_ISREG(st.st_mode)) {
 		ssize_t n = pread(fd, magic, sizeof(magic), 0);
-		compressed = n >= 2 && ((magic[0] == 0x1f && magic[1] == 0x8b) ||
-					(n == 4 && magic[0] == 0x28 && magic[1] == 0xb5 && magic[2] == 0x2f && magic[3] == 0xfd));
+		compressed = n >= 2 &&
+			     ((magic[0] == 0x1f && magic[1] == 0x8b) ||
+			      (n == 4 && magic[0] == 0x28 && magic[1] == 0xb5 && magic[2] == 0x2f && magic[3] == 0xfd));
 	}
 	if (!S_ISREG(st.st_mode) || compressed) {
 		int out = spool(s, fd, path);

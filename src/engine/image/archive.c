@@ -31,7 +31,7 @@ static void json_putp(json_object **o)
 
 static enum compression sniff(int fd)
 {
-	unsigned char m[4] = { 0 };
+	unsigned char m[4] = {0};
 	ssize_t n = pread(fd, m, 4, 0);
 	if (n >= 2 && m[0] == 0x1f && m[1] == 0x8b)
 		return COMPRESSION_GZIP;
@@ -83,7 +83,8 @@ static int load_layer(struct store *s, const struct archive_src *a, const char *
 	if (r < 0)
 		return r;
 	if (expect_blob && !STREQ(digest, expect_blob))
-		return log_error_errno(-EBADMSG, "Archive member %s: digest mismatch: the manifest says %s, the content is %s",
+		return log_error_errno(-EBADMSG,
+				       "Archive member %s: digest mismatch: the manifest says %s, the content is %s",
 				       member, expect_blob, digest);
 	cleanup_close int fd = openat(s->tmpfd, tmpname, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
@@ -140,7 +141,8 @@ static int read_blob(const struct archive_src *a, const char *digest, char **ret
 	digest_buffer(*ret, *ret_len, got);
 	if (!STREQ(got, digest)) {
 		free(*ret);
-		return log_error_errno(-EBADMSG, "Archive: blob %s has the wrong content (it hashes to %s)", digest, got);
+		return log_error_errno(-EBADMSG, "Archive: blob %s has the wrong content (it hashes to %s)", digest,
+				       got);
 	}
 	return 0;
 }
@@ -188,8 +190,8 @@ static int load_oci_image(struct store *s, const struct archive_src *a, const st
 		goto out;
 	}
 	if (cfg->n_diff_ids != m->n_layers) {
-		r = log_error_errno(-EINVAL, "Archive: the manifest lists %zu layers, the config %zu diff_ids", m->n_layers,
-				    cfg->n_diff_ids);
+		r = log_error_errno(-EINVAL, "Archive: the manifest lists %zu layers, the config %zu diff_ids",
+				    m->n_layers, cfg->n_diff_ids);
 		goto out;
 	}
 	layers = calloc(m->n_layers + 1, sizeof(*layers));
@@ -235,7 +237,7 @@ out:
 static char **oci_names(const struct descriptor *d)
 {
 	char **v = calloc(2, sizeof(char *));
-	const char *cands[] = { d->image_name, d->ref_name };
+	const char *cands[] = {d->image_name, d->ref_name};
 	if (!v)
 		return NULL;
 	for (size_t i = 0; i < ELEMENTSOF(cands); i++) {
@@ -373,7 +375,8 @@ static int load_docker_one(struct store *s, const struct archive_src *a, json_ob
 	json_object_object_add(man, "mediaType", json_object_new_string(MT_DOCKER_MANIFEST));
 	json_object_object_add(man, "config", descriptor_json(MT_DOCKER_CONFIG, cdigest, (int64_t)clen));
 	json_object_object_add(man, "layers", json_object_get(ml));
-	const char *mtext = json_object_to_json_string_ext(man, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
+	const char *mtext =
+	    json_object_to_json_string_ext(man, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
 
 	size_t nt = 0;
 	if (json_object_object_get_ex(e, "RepoTags", &tags) && json_object_is_type(tags, json_type_array))
@@ -449,7 +452,8 @@ int archive_load(struct store *s, const char *path, const struct load_opts *o)
 			close(fd);
 		r = load_docker(s, &a, o);
 	} else {
-		r = log_error_errno(-EINVAL, "%s: neither an OCI layout (index.json) nor a docker archive (manifest.json)", path);
+		r = log_error_errno(
+		    -EINVAL, "%s: neither an OCI layout (index.json) nor a docker archive (manifest.json)", path);
 	}
 	archive_src_close(&a);
 	return r;
@@ -527,15 +531,18 @@ int archive_import(struct store *s, const char *path, const char *name, bool qui
 		return -ENOMEM;
 	digest_buffer(ctext, strlen(ctext), cdigest);
 	if (asprintf(&mtext,
-		     "{\"schemaVersion\":2,\"mediaType\":\"%s\",\"config\":{\"mediaType\":\"%s\",\"digest\":\"%s\",\"size\":%zu},"
+		     "{\"schemaVersion\":2,\"mediaType\":\"%s\",\"config\":{\"mediaType\":\"%s\",\"digest\":\"%s\","
+		     "\"size\":%zu},"
 		     "\"layers\":[{\"mediaType\":\"%s\",\"digest\":\"%s\",\"size\":%llu}]}",
-		     MT_OCI_MANIFEST, MT_OCI_CONFIG, cdigest, strlen(ctext), oci_layer_type(res.compression), res.in_digest,
-		     (unsigned long long)res.in_bytes) < 0)
+		     MT_OCI_MANIFEST, MT_OCI_CONFIG, cdigest, strlen(ctext), oci_layer_type(res.compression),
+		     res.in_digest, (unsigned long long)res.in_bytes) < 0)
 		return -ENOMEM;
-	struct image_config cfg = { .os = (char *)os, .arch = (char *)arch };
-	struct layer_ref layer = { res.diff_id, res.in_digest, (char *)oci_layer_type(res.compression), (int64_t)res.in_bytes };
-	char *names[2] = { full, NULL };
-	r = image_commit(s, mtext, strlen(mtext), MT_OCI_MANIFEST, ctext, strlen(ctext), &cfg, &layer, 1, names, NULL, &id);
+	struct image_config cfg = {.os = (char *)os, .arch = (char *)arch};
+	struct layer_ref layer = {res.diff_id, res.in_digest, (char *)oci_layer_type(res.compression),
+				  (int64_t)res.in_bytes};
+	char *names[2] = {full, NULL};
+	r = image_commit(s, mtext, strlen(mtext), MT_OCI_MANIFEST, ctext, strlen(ctext), &cfg, &layer, 1, names, NULL,
+			 &id);
 	if (r < 0)
 		return log_error_errno(r, "Failed to record the image: %m");
 	printf("sha256:%s\n", id);

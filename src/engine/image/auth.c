@@ -21,7 +21,7 @@ void auth_challenge_clear(struct auth_challenge *c)
 	free(c->realm);
 	free(c->service);
 	free(c->scope);
-	*c = (struct auth_challenge){ 0 };
+	*c = (struct auth_challenge){0};
 }
 
 static bool is_tchar(char c)
@@ -93,7 +93,7 @@ int auth_parse_challenges(const char *header, struct auth_challenge *ret, size_t
 			goto fail;
 		}
 		struct auth_challenge *c = &ret[n++];
-		*c = (struct auth_challenge){ 0 };
+		*c = (struct auth_challenge){0};
 		c->scheme = strndup(s, (size_t)(p - s));
 		if (!c->scheme) {
 			r = -ENOMEM;
@@ -162,7 +162,8 @@ char *auth_base64_encode(const void *data, size_t len)
 	if (!out)
 		return NULL;
 	for (size_t i = 0; i < len; i += 3) {
-		unsigned v = (unsigned)d[i] << 16 | (i + 1 < len ? (unsigned)d[i + 1] << 8 : 0) | (i + 2 < len ? d[i + 2] : 0);
+		unsigned v =
+		    (unsigned)d[i] << 16 | (i + 1 < len ? (unsigned)d[i + 1] << 8 : 0) | (i + 2 < len ? d[i + 2] : 0);
 		*o++ = b64[(v >> 18) & 63];
 		*o++ = b64[(v >> 12) & 63];
 		*o++ = i + 1 < len ? b64[(v >> 6) & 63] : '=';
@@ -232,7 +233,8 @@ static int parse_doc(const char *json, size_t len, json_object **ret, char **ret
 	if (!o || e != json_tokener_success || !json_object_is_type(o, json_type_object)) {
 		if (o)
 			json_object_put(o);
-		if (asprintf(ret_err, "invalid JSON: %s", e == json_tokener_success ? "not an object" : json_tokener_error_desc(e)) < 0)
+		if (asprintf(ret_err, "invalid JSON: %s",
+			     e == json_tokener_success ? "not an object" : json_tokener_error_desc(e)) < 0)
 			*ret_err = NULL;
 		return -EINVAL;
 	}
@@ -368,7 +370,8 @@ int auth_default_file(const char *authfile, char **ret)
 	if (r < 0)
 		return r;
 	if (!files[0])
-		return log_error_errno(-ENOENT, "No location for credentials: set XDG_RUNTIME_DIR or HOME, or pass --authfile");
+		return log_error_errno(-ENOENT,
+				       "No location for credentials: set XDG_RUNTIME_DIR or HOME, or pass --authfile");
 	*ret = strdup(files[0]);
 	return *ret ? 0 : -ENOMEM;
 }
@@ -464,7 +467,8 @@ int auth_store(const char *path, const char *key, const char *user, const char *
 		if (!found)
 			return -ENOENT;
 	}
-	const char *text = json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE);
+	const char *text =
+	    json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE);
 	dir = strdup(path);
 	if (!dir)
 		return -ENOMEM;

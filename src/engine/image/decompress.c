@@ -10,7 +10,7 @@
 #include <zlib.h>
 #include <zstd.h>
 
-#define INBUF (256u << 10)
+#define INBUF		    (256u << 10)
 #define ZSTD_WINDOW_LOG_MAX 27
 
 struct dstream {
@@ -137,7 +137,9 @@ static int detect(struct dstream *d)
 			want = (size_t)d->left;
 		ssize_t n;
 		do
-			n = want == 0 ? 0 : d->offset >= 0 ? pread(d->fd, d->in + d->in_len, want, d->offset) : read(d->fd, d->in + d->in_len, want);
+			n = want == 0	     ? 0
+			    : d->offset >= 0 ? pread(d->fd, d->in + d->in_len, want, d->offset)
+					     : read(d->fd, d->in + d->in_len, want);
 		while (n < 0 && errno == EINTR);
 		if (n < 0)
 			return -errno;
@@ -214,7 +216,7 @@ static ssize_t read_gzip(struct dstream *d, void *buf, size_t len)
 
 static ssize_t read_zstd(struct dstream *d, void *buf, size_t len)
 {
-	ZSTD_outBuffer out = { buf, len, 0 };
+	ZSTD_outBuffer out = {buf, len, 0};
 	while (out.pos == 0) {
 		ssize_t n = fill(d);
 		if (n < 0)
@@ -226,7 +228,7 @@ static ssize_t read_zstd(struct dstream *d, void *buf, size_t len)
 			}
 			break;
 		}
-		ZSTD_inBuffer in = { d->in + d->in_pos, d->in_len - d->in_pos, 0 };
+		ZSTD_inBuffer in = {d->in + d->in_pos, d->in_len - d->in_pos, 0};
 		size_t zr = ZSTD_decompressStream(d->zs, &out, &in);
 		d->in_pos += in.pos;
 		if (ZSTD_isError(zr)) {

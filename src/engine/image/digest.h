@@ -9,7 +9,7 @@
 
 #include "lib/sha256.h"
 
-#define DIGEST_PREFIX "sha256:"
+#define DIGEST_PREFIX	   "sha256:"
 #define DIGEST_STRING_SIZE (7 + 64 + 1) /* "sha256:" + hex + NUL */
 
 /* True for "sha256:" followed by exactly 64 lower-case hex digits. */

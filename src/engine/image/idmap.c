@@ -46,7 +46,8 @@ static int find_range(const char *file, const char *name, unsigned id, uint32_t 
 	snprintf(idbuf, sizeof(idbuf), "%u", id);
 	while (fgets(line, sizeof(line), f)) {
 		char *save = NULL;
-		char *user = strtok_r(line, ":", &save), *s = strtok_r(NULL, ":", &save), *c = strtok_r(NULL, ":\n", &save);
+		char *user = strtok_r(line, ":", &save), *s = strtok_r(NULL, ":", &save),
+		     *c = strtok_r(NULL, ":\n", &save);
 		if (!user || !s || !c || (!(name && STREQ(user, name)) && !STREQ(user, idbuf)))
 			continue;
 		unsigned long start = strtoul(s, NULL, 10), count = strtoul(c, NULL, 10);
@@ -61,34 +62,37 @@ static int find_range(const char *file, const char *name, unsigned id, uint32_t 
 
 int idmap_load(struct idmap *ret)
 {
-	struct idmap m = { .uid = geteuid(), .gid = getegid() };
+	struct idmap m = {.uid = geteuid(), .gid = getegid()};
 	struct passwd *pw = getpwuid(m.uid);
 	const char *name = pw ? pw->pw_name : NULL;
 	int r;
 
 	r = find_range("/etc/subuid", name, m.uid, &m.uid_start, &m.uid_count);
 	if (r < 0)
-		return log_error_errno(r == -ENOENT ? -EPERM : r,
-				       "No subordinate uid range for user '%s' in /etc/subuid: rootless image storage needs one "
-				       "(as root: usermod --add-subuids 100000-165535 --add-subgids 100000-165535 %s)",
-				       name ? name : "?", name ? name : "USER");
+		return log_error_errno(
+		    r == -ENOENT ? -EPERM : r,
+		    "No subordinate uid range for user '%s' in /etc/subuid: rootless image storage needs one "
+		    "(as root: usermod --add-subuids 100000-165535 --add-subgids 100000-165535 %s)",
+		    name ? name : "?", name ? name : "USER");
 	r = find_range("/etc/subgid", name, m.uid, &m.gid_start, &m.gid_count);
 	if (r < 0)
-		return log_error_errno(r == -ENOENT ? -EPERM : r,
-				       "No subordinate gid range for user '%s' in /etc/subgid: rootless image storage needs one "
-				       "(as root: usermod --add-subgids 100000-165535 %s)",
-				       name ? name : "?", name ? name : "USER");
+		return log_error_errno(
+		    r == -ENOENT ? -EPERM : r,
+		    "No subordinate gid range for user '%s' in /etc/subgid: rootless image storage needs one "
+		    "(as root: usermod --add-subgids 100000-165535 %s)",
+		    name ? name : "?", name ? name : "USER");
 	if (access("/usr/bin/newuidmap", X_OK) < 0 || access("/usr/bin/newgidmap", X_OK) < 0)
-		return log_error_errno(-ENOENT, "Rootless image storage needs newuidmap and newgidmap (install the 'uidmap' package)");
+		return log_error_errno(
+		    -ENOENT, "Rootless image storage needs newuidmap and newgidmap (install the 'uidmap' package)");
 	*ret = m;
 	return 0;
 }
 
 static int write_maps(pid_t pid, const struct idmap *m)
 {
-	struct oci_id_mapping um[2] = { { 0, m->uid, 1 }, { 1, m->uid_start, m->uid_count } };
-	struct oci_id_mapping gm[2] = { { 0, m->gid, 1 }, { 1, m->gid_start, m->gid_count } };
-	struct oci_linux l = { 0 };
+	struct oci_id_mapping um[2] = {{0, m->uid, 1}, {1, m->uid_start, m->uid_count}};
+	struct oci_id_mapping gm[2] = {{0, m->gid, 1}, {1, m->gid_start, m->gid_count}};
+	struct oci_linux l = {0};
 	l.uid_mappings = um;
 	l.gid_mappings = gm;
 	l.n_uid_mappings = l.n_gid_mappings = 2;

@@ -48,8 +48,8 @@ int image_commit(struct store *s, const char *manifest, size_t mlen, const char 
 		 char **digests, char **ret_id)
 {
 	char mdigest[DIGEST_STRING_SIZE], cdigest[DIGEST_STRING_SIZE];
-	struct image_record rec = { 0 };
-	struct image_list l = { 0 };
+	struct image_record rec = {0};
+	struct image_list l = {0};
 	int r;
 
 	r = store_lock(s, true);
@@ -62,7 +62,8 @@ int image_commit(struct store *s, const char *manifest, size_t mlen, const char 
 		goto out;
 	for (size_t i = 0; i < n_layers; i++)
 		if (!store_layer_exists(s, layers[i].diff_id)) {
-			r = log_error_errno(-ENOENT, "Layer %s vanished from the store while the image was stored", layers[i].diff_id);
+			r = log_error_errno(-ENOENT, "Layer %s vanished from the store while the image was stored",
+					    layers[i].diff_id);
 			goto out;
 		}
 	rec.id = strdup(digest_hex(cdigest));
@@ -152,7 +153,7 @@ static bool names_contain(char **v, const char *s)
 /* Which of the image's names does ref denote (NULL if it was given by ID or digest)? */
 static const char *matched_name(const struct image_record *im, const char *ref)
 {
-	static const char *const regs[] = { NULL, "localhost", "docker.io" };
+	static const char *const regs[] = {NULL, "localhost", "docker.io"};
 	for (size_t k = 0; k < ELEMENTSOF(regs); k++) {
 		struct image_ref *p = NULL;
 		if (k == 0 ? image_ref_is_short(ref) : !image_ref_is_short(ref))
@@ -172,7 +173,7 @@ static const char *matched_name(const struct image_record *im, const char *ref)
 
 int image_remove(struct store *s, const char *ref, bool force)
 {
-	struct image_list l = { 0 };
+	struct image_list l = {0};
 	cleanup_free char *ctr = NULL;
 	int i, r = store_lock(s, true);
 	if (r < 0)
@@ -207,13 +208,14 @@ int image_remove(struct store *s, const char *ref, bool force)
 		goto out;
 	}
 	if (!name && n_names > 1 && !force) {
-		r = log_error_errno(-EBUSY, "%s: image %.12s has %zu names: remove them one by one, or use --force", ref, im->id,
-				    n_names);
+		r = log_error_errno(-EBUSY, "%s: image %.12s has %zu names: remove them one by one, or use --force",
+				    ref, im->id, n_names);
 		goto out;
 	}
 	if (store_image_in_use(s, im->id, &ctr) && !force) {
-		r = log_error_errno(-EBUSY, "%s: image %.12s is in use by container %s (remove the container first, or use --force)",
-				    ref, im->id, ctr);
+		r = log_error_errno(
+		    -EBUSY, "%s: image %.12s is in use by container %s (remove the container first, or use --force)",
+		    ref, im->id, ctr);
 		goto out;
 	}
 	for (char **n = im->names; n && *n; n++)
@@ -233,7 +235,7 @@ out:
 
 int image_tag(struct store *s, const char *ref, const char *new_name)
 {
-	struct image_list l = { 0 };
+	struct image_list l = {0};
 	cleanup_free char *full = NULL;
 	int r = image_normalize_name(new_name, &full);
 	if (r < 0)
@@ -256,7 +258,7 @@ int image_tag(struct store *s, const char *ref, const char *new_name)
 
 int image_prune(struct store *s, bool all, unsigned *ret_removed)
 {
-	struct image_list l = { 0 };
+	struct image_list l = {0};
 	unsigned removed = 0;
 	int r = store_lock(s, true);
 	if (r < 0)

@@ -37,7 +37,7 @@ void layer_job_free(struct layer_job *j)
 static __attribute__((noreturn)) void child_main(int in_fd, int res_fd, int dir_fd, off_t offset, int64_t length,
 						 const struct unpack_opts *o)
 {
-	int fds[3] = { in_fd, res_fd, dir_fd };
+	int fds[3] = {in_fd, res_fd, dir_fd};
 	for (int i = 0; i < 3; i++) {
 		fds[i] = fcntl(fds[i], F_DUPFD_CLOEXEC, 100 + i * 0);
 		if (fds[i] < 0)
@@ -47,7 +47,7 @@ static __attribute__((noreturn)) void child_main(int in_fd, int res_fd, int dir_
 		if (dup2(fds[i], 3 + i) < 0)
 			_exit(EBADF);
 	syscall(SYS_close_range, 6U, ~0U, 0U);
-	struct report rep = { 0 };
+	struct report rep = {0};
 	rep.error = -unpack_layer(3, offset, length, 5, o, &rep.res, rep.msg, sizeof(rep.msg));
 	if (fs_write_all(4, &rep, sizeof(rep)) < 0)
 		_exit(EIO);
@@ -72,7 +72,7 @@ int layer_unpack_start(struct store *s, int in_fd, off_t offset, int64_t length,
 	if (pipe2(p, O_CLOEXEC) < 0)
 		return log_error_errno(-errno, "pipe failed: %m");
 
-	struct unpack_opts o = { .rootless = s->rootless, .quiet = quiet, .no_in_digest = no_in_digest };
+	struct unpack_opts o = {.rootless = s->rootless, .quiet = quiet, .no_in_digest = no_in_digest};
 	unpack_limits_default(&o.limits);
 	if (s->rootless)
 		o.max_id = s->idmap.uid_count < s->idmap.gid_count ? s->idmap.uid_count : s->idmap.gid_count;
@@ -162,14 +162,15 @@ int layer_import(struct store *s, int fd, off_t offset, int64_t length, const ch
 		layer_job_free(j);
 		return log_error_errno(r, "%s: %s", what, err ? err : "unpack failed");
 	}
-	if ((expect_diff_id && !STREQ(res.diff_id, expect_diff_id)) || (expect_blob && !STREQ(res.in_digest, expect_blob))) {
+	if ((expect_diff_id && !STREQ(res.diff_id, expect_diff_id)) ||
+	    (expect_blob && !STREQ(res.in_digest, expect_blob))) {
 		remove_tmp(s, j->tmpname);
 		layer_job_free(j);
 		if (expect_blob && !STREQ(res.in_digest, expect_blob))
-			return log_error_errno(-EBADMSG, "%s: blob digest mismatch: expected %s, got %s", what, expect_blob,
-					       res.in_digest);
-		return log_error_errno(-EBADMSG, "%s: diff_id mismatch: the image config says %s, the layer is %s", what,
-				       expect_diff_id, res.diff_id);
+			return log_error_errno(-EBADMSG, "%s: blob digest mismatch: expected %s, got %s", what,
+					       expect_blob, res.in_digest);
+		return log_error_errno(-EBADMSG, "%s: diff_id mismatch: the image config says %s, the layer is %s",
+				       what, expect_diff_id, res.diff_id);
 	}
 	r = store_lock(s, true);
 	if (r >= 0) {

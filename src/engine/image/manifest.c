@@ -12,8 +12,8 @@
 #include "engine/image/digest.h"
 #include "lib/cleanup.h"
 
-#define MAX_ENTRIES 1024    /* layers of a manifest, manifests of an index */
-#define MAX_DOC (4u << 20)  /* the distribution spec allows registries to refuse > 4 MiB */
+#define MAX_ENTRIES 1024       /* layers of a manifest, manifests of an index */
+#define MAX_DOC	    (4u << 20) /* the distribution spec allows registries to refuse > 4 MiB */
 
 static void json_putp(json_object **o)
 {
@@ -103,7 +103,7 @@ void descriptor_clear(struct descriptor *d)
 	free(d->variant);
 	free(d->ref_name);
 	free(d->image_name);
-	*d = (struct descriptor){ 0 };
+	*d = (struct descriptor){0};
 }
 
 static int parse_descriptor(json_object *o, const char *what, bool platform, struct descriptor *d, char **ret_err)
@@ -119,7 +119,8 @@ static int parse_descriptor(json_object *o, const char *what, bool platform, str
 	if (!d->digest)
 		return errf(ret_err, "%s: digest missing", what);
 	if (!digest_valid(d->digest))
-		return errf(ret_err, "%s: digest '%s' is not a sha256 digest", what, printable(d->digest, (char[84]){ 0 }));
+		return errf(ret_err, "%s: digest '%s' is not a sha256 digest", what,
+			    printable(d->digest, (char[84]){0}));
 	if (!json_object_object_get_ex(o, "size", &v) || !json_object_is_type(v, json_type_int))
 		return errf(ret_err, "%s: size missing or not an integer", what);
 	d->size = json_object_get_int64(v);
@@ -157,15 +158,15 @@ void manifest_free(struct manifest *m)
 bool manifest_layer_type_supported(const char *t)
 {
 	static const char *const ok[] = {
-		MT_OCI_LAYER,
-		MT_OCI_LAYER_GZIP,
-		MT_OCI_LAYER_ZSTD,
-		MT_DOCKER_LAYER_GZIP,
-		MT_DOCKER_LAYER,
-		"application/vnd.oci.image.layer.nondistributable.v1.tar",
-		"application/vnd.oci.image.layer.nondistributable.v1.tar+gzip",
-		"application/vnd.oci.image.layer.nondistributable.v1.tar+zstd",
-		"application/vnd.docker.image.rootfs.foreign.diff.tar.gzip",
+	    MT_OCI_LAYER,
+	    MT_OCI_LAYER_GZIP,
+	    MT_OCI_LAYER_ZSTD,
+	    MT_DOCKER_LAYER_GZIP,
+	    MT_DOCKER_LAYER,
+	    "application/vnd.oci.image.layer.nondistributable.v1.tar",
+	    "application/vnd.oci.image.layer.nondistributable.v1.tar+gzip",
+	    "application/vnd.oci.image.layer.nondistributable.v1.tar+zstd",
+	    "application/vnd.docker.image.rootfs.foreign.diff.tar.gzip",
 	};
 	if (!t)
 		return false;
@@ -175,8 +176,8 @@ bool manifest_layer_type_supported(const char *t)
 	return false;
 }
 
-static int parse_array(json_object *root, const char *key, const char *what, bool platform,
-		       struct descriptor **ret, size_t *ret_n, char **ret_err)
+static int parse_array(json_object *root, const char *key, const char *what, bool platform, struct descriptor **ret,
+		       size_t *ret_n, char **ret_err)
 {
 	json_object *arr;
 	if (!json_object_object_get_ex(root, key, &arr) || !json_object_is_type(arr, json_type_array))
@@ -212,7 +213,9 @@ int manifest_parse(const char *data, size_t len, const char *content_type, struc
 	if (json_object_object_get_ex(root, "schemaVersion", &v) && json_object_is_type(v, json_type_int) &&
 	    json_object_get_int(v) == 1) {
 		manifest_free(m);
-		return errf(ret_err, "manifest: Docker schema 1 manifests are not supported (re-push the image with a current tool)");
+		return errf(
+		    ret_err,
+		    "manifest: Docker schema 1 manifests are not supported (re-push the image with a current tool)");
 	}
 	if ((r = get_string(root, "mediaType", "manifest", &m->media_type, ret_err)) < 0)
 		goto fail;
@@ -228,7 +231,7 @@ int manifest_parse(const char *data, size_t len, const char *content_type, struc
 	else if (mt && (STREQ(mt, MT_OCI_MANIFEST) || STREQ(mt, MT_DOCKER_MANIFEST)))
 		is_index = false;
 	else if (mt && !STREQ(mt, "application/json") && !STREQ(mt, "application/octet-stream")) {
-		r = errf(ret_err, "manifest: unsupported media type '%s'", printable(mt, (char[84]){ 0 }));
+		r = errf(ret_err, "manifest: unsupported media type '%s'", printable(mt, (char[84]){0}));
 		goto fail;
 	} else
 		is_index = json_object_object_get_ex(root, "manifests", &v);
@@ -256,8 +259,9 @@ int manifest_parse(const char *data, size_t len, const char *content_type, struc
 			goto fail;
 		if (m->config.media_type && !STREQ(m->config.media_type, MT_OCI_CONFIG) &&
 		    !STREQ(m->config.media_type, MT_DOCKER_CONFIG)) {
-			r = errf(ret_err, "manifest: config media type '%s' is not a container image (an OCI artifact?)",
-				 printable(m->config.media_type, (char[84]){ 0 }));
+			r = errf(ret_err,
+				 "manifest: config media type '%s' is not a container image (an OCI artifact?)",
+				 printable(m->config.media_type, (char[84]){0}));
 			goto fail;
 		}
 		r = parse_array(root, "layers", "manifest", false, &m->layers, &m->n_layers, ret_err);
@@ -268,7 +272,8 @@ int manifest_parse(const char *data, size_t len, const char *content_type, struc
 			if (!lt)
 				continue; /* unpack detects the compression from the data */
 			if (!manifest_layer_type_supported(lt)) {
-				r = errf(ret_err, "manifest: layers[%zu]: unsupported media type '%s'", i, printable(lt, (char[84]){ 0 }));
+				r = errf(ret_err, "manifest: layers[%zu]: unsupported media type '%s'", i,
+					 printable(lt, (char[84]){0}));
 				goto fail;
 			}
 		}
@@ -289,9 +294,9 @@ void manifest_host_platform(const char **ret_os, const char **ret_arch, const ch
 		static const struct {
 			const char *m, *arch, *variant;
 		} map[] = {
-			{ "x86_64", "amd64", NULL },	{ "aarch64", "arm64", NULL }, { "armv7l", "arm", "v7" },
-			{ "armv6l", "arm", "v6" },	{ "i686", "386", NULL },      { "i386", "386", NULL },
-			{ "ppc64le", "ppc64le", NULL }, { "s390x", "s390x", NULL },   { "riscv64", "riscv64", NULL },
+		    {"x86_64", "amd64", NULL},	  {"aarch64", "arm64", NULL}, {"armv7l", "arm", "v7"},
+		    {"armv6l", "arm", "v6"},	  {"i686", "386", NULL},      {"i386", "386", NULL},
+		    {"ppc64le", "ppc64le", NULL}, {"s390x", "s390x", NULL},   {"riscv64", "riscv64", NULL},
 		};
 		arch = u.machine;
 		for (size_t i = 0; i < ELEMENTSOF(map); i++)
@@ -350,7 +355,8 @@ int manifest_select_platform(const struct manifest *idx, const char *os, const c
 		const struct descriptor *d = &idx->manifests[i];
 		if (!d->os || !d->arch || !STREQ(d->os, os) || !STREQ(d->arch, arch))
 			continue;
-		if (d->media_type && !STREQ(d->media_type, MT_OCI_MANIFEST) && !STREQ(d->media_type, MT_DOCKER_MANIFEST))
+		if (d->media_type && !STREQ(d->media_type, MT_OCI_MANIFEST) &&
+		    !STREQ(d->media_type, MT_DOCKER_MANIFEST))
 			continue; /* nested index, attestation blobs, … */
 		if (!variant_matches(variant, d->variant))
 			continue;

@@ -49,7 +49,7 @@ struct progress *progress_new(size_t n, bool quiet)
 
 static void human(uint64_t n, char *buf, size_t len)
 {
-	static const char *const u[] = { "B", "KiB", "MiB", "GiB", "TiB" };
+	static const char *const u[] = {"B", "KiB", "MiB", "GiB", "TiB"};
 	double v = (double)n;
 	size_t i = 0;
 	while (v >= 1024 && i + 1 < sizeof(u) / sizeof(u[0])) {
@@ -87,8 +87,9 @@ static void redraw(struct progress *p, bool force)
 				human((uint64_t)((double)l->done / el), rate, sizeof(rate));
 				strcat(rate, "/s");
 			}
-			fprintf(stderr, "[%.*s%s%*s] %s / %s %s\n", fill > 0 ? fill - 1 : 0, "==============================",
-				fill > 0 ? ">" : "", width - fill, "", a, l->total ? b : "?", rate);
+			fprintf(stderr, "[%.*s%s%*s] %s / %s %s\n", fill > 0 ? fill - 1 : 0,
+				"==============================", fill > 0 ? ">" : "", width - fill, "", a,
+				l->total ? b : "?", rate);
 		}
 		drawn++;
 	}

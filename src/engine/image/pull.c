@@ -19,8 +19,8 @@
 #include "lib/fs.h"
 #include "lib/log.h"
 
-#define PEND_PAUSE (8u << 20)  /* buffered for an unpacker: pause the download above this */
-#define PEND_RESUME (1u << 20) /* … and resume below this */
+#define PEND_PAUSE   (8u << 20) /* buffered for an unpacker: pause the download above this */
+#define PEND_RESUME  (1u << 20) /* … and resume below this */
 #define MAX_PARALLEL 6L
 
 struct xfer {
@@ -111,8 +111,9 @@ static size_t xfer_write(char *p, size_t sz, size_t n, void *ud)
 	struct xfer *x = ud;
 	size_t len = sz * n;
 	if (x->size >= 0 && x->got + len > (uint64_t)x->size) {
-		snprintf(x->err, sizeof(x->err), "blob %s: the registry sent more than the %lld bytes the manifest lists",
-			 x->digest, (long long)x->size);
+		snprintf(x->err, sizeof(x->err),
+			 "blob %s: the registry sent more than the %lld bytes the manifest lists", x->digest,
+			 (long long)x->size);
 		x->failed = true;
 		return 0;
 	}
@@ -182,7 +183,7 @@ static int run_transfers(struct xfer *xs, size_t n)
 				continue;
 			}
 			if (pending(x) > 0) {
-				extra[ne] = (struct curl_waitfd){ .fd = x->pipe_fd, .events = CURL_WAIT_POLLOUT };
+				extra[ne] = (struct curl_waitfd){.fd = x->pipe_fd, .events = CURL_WAIT_POLLOUT};
 				which[ne++] = x;
 				busy = true;
 			} else if (x->done) {
@@ -239,8 +240,9 @@ static char **search_registries(void)
 		if (xdg && *xdg)
 			snprintf(path, sizeof(path), "%s/containers/registries.conf", xdg);
 		else
-			snprintf(path, sizeof(path), "%s/.config/containers/registries.conf", home ? home : "/nonexistent");
-		const char *files[] = { path, "/etc/containers/registries.conf" };
+			snprintf(path, sizeof(path), "%s/.config/containers/registries.conf",
+				 home ? home : "/nonexistent");
+		const char *files[] = {path, "/etc/containers/registries.conf"};
 		for (size_t f = 0; f < 2 && !text; f++) {
 			cleanup_fclose FILE *fp = fopen(files[f], "re");
 			char line[1024];
@@ -294,7 +296,7 @@ static void pulled_clear(struct pulled *p)
 	free(p->cdata);
 	manifest_free(p->m);
 	image_config_free(p->cfg);
-	*p = (struct pulled){ 0 };
+	*p = (struct pulled){0};
 }
 
 static int fetch_manifest(struct pulled *p, const struct pull_opts *o)
@@ -306,7 +308,8 @@ static int fetch_manifest(struct pulled *p, const struct pull_opts *o)
 		return r;
 	r = manifest_parse(p->mdata, p->mlen, p->mtype, &p->m, &err);
 	if (r < 0)
-		return log_error_errno(r, "%s/%s: %s", p->ref->registry, p->ref->repository, err ? err : "bad manifest");
+		return log_error_errno(r, "%s/%s: %s", p->ref->registry, p->ref->repository,
+				       err ? err : "bad manifest");
 	if (p->m->kind == MANIFEST_INDEX) {
 		const struct descriptor *d;
 		cleanup_free char *os = NULL, *arch = NULL, *variant = NULL, *digest = NULL;
@@ -329,7 +332,8 @@ static int fetch_manifest(struct pulled *p, const struct pull_opts *o)
 			return r;
 		r = manifest_parse(p->mdata, p->mlen, p->mtype, &p->m, &err);
 		if (r < 0)
-			return log_error_errno(r, "%s/%s: %s", p->ref->registry, p->ref->repository, err ? err : "bad manifest");
+			return log_error_errno(r, "%s/%s: %s", p->ref->registry, p->ref->repository,
+					       err ? err : "bad manifest");
 		if (p->m->kind != MANIFEST_IMAGE)
 			return log_error_errno(-EINVAL, "%s/%s: the index entry for the platform is itself an index",
 					       p->ref->registry, p->ref->repository);
@@ -339,7 +343,8 @@ static int fetch_manifest(struct pulled *p, const struct pull_opts *o)
 		return r;
 	r = image_config_parse(p->cdata, p->clen, &p->cfg, &err);
 	if (r < 0)
-		return log_error_errno(r, "%s/%s: %s", p->ref->registry, p->ref->repository, err ? err : "bad image config");
+		return log_error_errno(r, "%s/%s: %s", p->ref->registry, p->ref->repository,
+				       err ? err : "bad image config");
 	if (p->cfg->n_diff_ids != p->m->n_layers)
 		return log_error_errno(-EINVAL, "%s/%s: the manifest has %zu layers but the config %zu diff_ids",
 				       p->ref->registry, p->ref->repository, p->m->n_layers, p->cfg->n_diff_ids);
@@ -469,8 +474,8 @@ static int fetch_layers(struct store *s, struct pulled *p, const struct pull_opt
 				if (jr < 0) {
 					char sid[24];
 					short_id(x->digest, sid);
-					log_error("%s/%s: layer %s refused: %s", p->ref->registry, p->ref->repository, sid,
-						  err ? err : strerror(-jr));
+					log_error("%s/%s: layer %s refused: %s", p->ref->registry, p->ref->repository,
+						  sid, err ? err : strerror(-jr));
 					layer_job_free(x->job);
 					x->job = NULL;
 					bad = true;
@@ -478,16 +483,18 @@ static int fetch_layers(struct store *s, struct pulled *p, const struct pull_opt
 				}
 				/* The blob digest is checked below, on the bytes as they came in. */
 				if (!x->failed && !STREQ(res.diff_id, p->cfg->diff_ids[x->idx])) {
-					snprintf(x->err, sizeof(x->err), "layer %s: diff_id mismatch (the config says %s, the layer is %s)",
+					snprintf(x->err, sizeof(x->err),
+						 "layer %s: diff_id mismatch (the config says %s, the layer is %s)",
 						 x->digest, p->cfg->diff_ids[x->idx], res.diff_id);
 					x->failed = true;
 				}
 				x->tar_bytes = res.tar_bytes;
 				x->entries = res.entries;
 			}
-			if (!x->failed && (!STREQ(computed, x->digest) || (x->size >= 0 && x->got != (uint64_t)x->size))) {
-				snprintf(x->err, sizeof(x->err), "blob %s: content hashes to %s (%llu bytes)", x->digest, computed,
-					 (unsigned long long)x->got);
+			if (!x->failed &&
+			    (!STREQ(computed, x->digest) || (x->size >= 0 && x->got != (uint64_t)x->size))) {
+				snprintf(x->err, sizeof(x->err), "blob %s: content hashes to %s (%llu bytes)",
+					 x->digest, computed, (unsigned long long)x->got);
 				x->failed = true;
 			}
 			if (x->failed) {
@@ -515,7 +522,8 @@ static int fetch_layers(struct store *s, struct pulled *p, const struct pull_opt
 			if (r >= 0)
 				r = store_pin_blob(s, x->digest);
 			if (r >= 0 && x->job) {
-				r = store_layer_commit(s, x->job->tmpname, p->cfg->diff_ids[x->idx], x->tar_bytes, x->entries);
+				r = store_layer_commit(s, x->job->tmpname, p->cfg->diff_ids[x->idx], x->tar_bytes,
+						       x->entries);
 				if (r >= 0)
 					r = store_pin_layer(s, p->cfg->diff_ids[x->idx]);
 			}
@@ -541,8 +549,8 @@ out:
 
 static int pull_from(struct store *s, struct image_ref *ref, const struct pull_opts *o, char **ret_id)
 {
-	struct pulled p = { .ref = ref };
-	struct registry_opts ro = { .tls_verify = o->tls_verify, .authfile = o->authfile };
+	struct pulled p = {.ref = ref};
+	struct registry_opts ro = {.tls_verify = o->tls_verify, .authfile = o->authfile};
 	struct progress *prog = NULL;
 	cleanup_free char *name = NULL, *repo = NULL, *d1 = NULL, *d2 = NULL, *id = NULL;
 	int r = registry_open(ref->registry, ref->repository, &ro, &p.reg);
@@ -571,8 +579,8 @@ static int pull_from(struct store *s, struct image_ref *ref, const struct pull_o
 		goto out;
 	}
 	for (size_t i = 0; i < p.m->n_layers; i++)
-		layers[i] = (struct layer_ref){ p.cfg->diff_ids[i], p.m->layers[i].digest, p.m->layers[i].media_type,
-						p.m->layers[i].size };
+		layers[i] = (struct layer_ref){p.cfg->diff_ids[i], p.m->layers[i].digest, p.m->layers[i].media_type,
+					       p.m->layers[i].size};
 	repo = image_ref_repo(ref);
 	name = ref->tag ? image_ref_name(ref) : NULL;
 	if (!repo || asprintf(&d1, "%s@%s", repo, p.mdigest) < 0 ||
@@ -581,9 +589,9 @@ static int pull_from(struct store *s, struct image_ref *ref, const struct pull_o
 		r = -ENOMEM;
 		goto out;
 	}
-	char *names[2] = { name, NULL }, *digests[3] = { d1, d2, NULL };
-	r = image_commit(s, p.mdata, p.mlen, p.m->media_type, p.cdata, p.clen, p.cfg, layers, p.m->n_layers, names, digests,
-			 &id);
+	char *names[2] = {name, NULL}, *digests[3] = {d1, d2, NULL};
+	r = image_commit(s, p.mdata, p.mlen, p.m->media_type, p.cdata, p.clen, p.cfg, layers, p.m->n_layers, names,
+			 digests, &id);
 	free(layers);
 	if (r < 0) {
 		log_error_errno(r, "Failed to record the image: %m");
@@ -606,7 +614,8 @@ int pull_image(struct store *s, const char *name, const struct pull_opts *o, cha
 	if (image_ref_is_short(name)) {
 		struct image_ref *probe = NULL;
 		if (image_ref_parse(name, "localhost", &probe, &why) < 0)
-			return log_error_errno(-EINVAL, "Invalid image reference '%s': %s", name, why ? why : "malformed");
+			return log_error_errno(-EINVAL, "Invalid image reference '%s': %s", name,
+					       why ? why : "malformed");
 		image_ref_free(probe);
 	}
 	/* localhost/NAME: a local image; "pulling" it is looking it up. */
@@ -616,7 +625,7 @@ int pull_image(struct store *s, const char *name, const struct pull_opts *o, cha
 		if (r < 0)
 			return log_error_errno(r, "Invalid image reference '%s': %s", name, why ? why : "malformed");
 		if (image_ref_is_local(ref)) {
-			struct image_list l = { 0 };
+			struct image_list l = {0};
 			image_ref_free(ref);
 			if (store_lock(s, false) < 0)
 				return -EIO;
@@ -627,7 +636,8 @@ int pull_image(struct store *s, const char *name, const struct pull_opts *o, cha
 			int i = image_list_find(&l, name);
 			if (i < 0) {
 				image_list_clear(&l);
-				return log_error_errno(-ENOENT, "%s: localhost/ names local images, and there is none by that name", name);
+				return log_error_errno(
+				    -ENOENT, "%s: localhost/ names local images, and there is none by that name", name);
 			}
 			if (ret_id)
 				*ret_id = strdup(l.v[i].id);

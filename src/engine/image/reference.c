@@ -62,7 +62,8 @@ static bool registry_valid(const char *s, size_t n)
 	} else {
 		for (; i < n && s[i] != ':'; i++) {
 			char c = s[i];
-			if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.'))
+			if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+			      c == '.'))
 				return false;
 		}
 		if (i == 0)

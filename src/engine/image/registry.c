@@ -14,8 +14,8 @@
 #include "lib/log.h"
 
 #define MANIFEST_MAX (4u << 20)
-#define TOKEN_MAX (1u << 20)
-#define USER_AGENT "kakuri/" KAKURI_VERSION
+#define TOKEN_MAX    (1u << 20)
+#define USER_AGENT   "kakuri/" KAKURI_VERSION
 
 struct membuf {
 	char *data;
@@ -30,7 +30,7 @@ static void membuf_clear(struct membuf *m)
 	free(m->data);
 	free(m->content_type);
 	free(m->www_auth);
-	*m = (struct membuf){ 0 };
+	*m = (struct membuf){0};
 }
 
 int registry_global_init(void)
@@ -186,7 +186,7 @@ static int fetch_token(struct registry *r, const char *scope)
 {
 	const struct auth_challenge *c = &r->challenge;
 	cleanup_free char *url = NULL;
-	struct membuf m = { 0 };
+	struct membuf m = {0};
 	struct curl_slist *extra = NULL;
 	long status;
 	CURLcode code;
@@ -195,15 +195,16 @@ static int fetch_token(struct registry *r, const char *scope)
 	if (!c->realm)
 		return log_error_errno(-EPROTO, "Registry %s: Bearer challenge without a realm", r->registry);
 	if (strncmp(c->realm, "https://", 8) != 0 && !(r->tls_verify == false && strncmp(c->realm, "http://", 7) == 0))
-		return log_error_errno(-EPROTO, "Registry %s: token realm '%s' is not https (use --tls-verify=false to allow it)",
-				       r->registry, c->realm);
+		return log_error_errno(
+		    -EPROTO, "Registry %s: token realm '%s' is not https (use --tls-verify=false to allow it)",
+		    r->registry, c->realm);
 	CURL *esc = curl_easy_init();
 	if (!esc)
 		return -ENOMEM;
 	char *svc = c->service ? curl_easy_escape(esc, c->service, 0) : NULL;
 	char *sc = scope ? curl_easy_escape(esc, scope, 0) : NULL;
-	k = asprintf(&url, "%s%s%s%s%s%s", c->realm, strchr(c->realm, '?') ? "&" : "?", svc ? "service=" : "", svc ? svc : "",
-		     sc ? (svc ? "&scope=" : "scope=") : "", sc ? sc : "");
+	k = asprintf(&url, "%s%s%s%s%s%s", c->realm, strchr(c->realm, '?') ? "&" : "?", svc ? "service=" : "",
+		     svc ? svc : "", sc ? (svc ? "&scope=" : "scope=") : "", sc ? sc : "");
 	curl_free(svc);
 	curl_free(sc);
 	curl_easy_cleanup(esc);
@@ -256,7 +257,8 @@ static int take_challenge(struct registry *r, const char *www)
 	struct auth_challenge cs[4];
 	int n = auth_parse_challenges(www, cs, ELEMENTSOF(cs));
 	if (n <= 0)
-		return log_error_errno(-EPROTO, "Registry %s: unreadable WWW-Authenticate header '%s'", r->registry, www);
+		return log_error_errno(-EPROTO, "Registry %s: unreadable WWW-Authenticate header '%s'", r->registry,
+				       www);
 	int pick = -1;
 	for (int i = 0; i < n; i++)
 		if (STREQ(cs[i].scheme, "bearer") && pick < 0)
@@ -267,7 +269,8 @@ static int take_challenge(struct registry *r, const char *www)
 	if (pick < 0) {
 		for (int i = 0; i < n; i++)
 			auth_challenge_clear(&cs[i]);
-		return log_error_errno(-EPROTO, "Registry %s: no supported authentication scheme in '%s'", r->registry, www);
+		return log_error_errno(-EPROTO, "Registry %s: no supported authentication scheme in '%s'", r->registry,
+				       www);
 	}
 	if (r->have_challenge)
 		auth_challenge_clear(&r->challenge);
@@ -284,7 +287,8 @@ static int authenticate(struct registry *r, const char *scope)
 	if (STREQ(r->challenge.scheme, "bearer"))
 		return fetch_token(r, scope);
 	if (!r->user)
-		return log_error_errno(-EACCES, "Registry %s requires a login (kakuri login %s)", r->registry, r->registry);
+		return log_error_errno(-EACCES, "Registry %s requires a login (kakuri login %s)", r->registry,
+				       r->registry);
 	return set_basic(r);
 }
 
@@ -310,16 +314,18 @@ static int ping(struct registry *r, long *ret_status, struct membuf *m)
 		}
 		break;
 	}
-	if (code == CURLE_PEER_FAILED_VERIFICATION || code == CURLE_SSL_CONNECT_ERROR || code == CURLE_SSL_CACERT_BADFILE)
-		return log_error_errno(-EIO, "Cannot reach registry %s: %s (for a registry without valid TLS use --tls-verify=false)",
-				       r->registry, curl_easy_strerror(code));
+	if (code == CURLE_PEER_FAILED_VERIFICATION || code == CURLE_SSL_CONNECT_ERROR ||
+	    code == CURLE_SSL_CACERT_BADFILE)
+		return log_error_errno(
+		    -EIO, "Cannot reach registry %s: %s (for a registry without valid TLS use --tls-verify=false)",
+		    r->registry, curl_easy_strerror(code));
 	return log_error_errno(-EIO, "Cannot reach registry %s: %s", r->registry, curl_easy_strerror(code));
 }
 
 int registry_open(const char *registry, const char *repository, const struct registry_opts *o, struct registry **ret)
 {
 	struct registry *r = calloc(1, sizeof(*r));
-	struct membuf m = { 0 };
+	struct membuf m = {0};
 	long status = 0;
 	int k = registry_global_init();
 	if (k < 0 || !r) {
@@ -354,7 +360,8 @@ int registry_open(const char *registry, const char *repository, const struct reg
 			k = set_basic(r);
 	} else if (status == 401) {
 		if (!m.www_auth) {
-			k = log_error_errno(-EPROTO, "Registry %s answered 401 without a WWW-Authenticate header", registry);
+			k = log_error_errno(-EPROTO, "Registry %s answered 401 without a WWW-Authenticate header",
+					    registry);
 			goto fail;
 		}
 		k = take_challenge(r, m.www_auth);
@@ -368,7 +375,7 @@ int registry_open(const char *registry, const char *repository, const struct reg
 		if (k >= 0 && !repository && STREQ(r->challenge.scheme, "basic")) {
 			/* login: prove the credentials work */
 			cleanup_free char *url = NULL;
-			struct membuf m2 = { 0 };
+			struct membuf m2 = {0};
 			CURLcode code;
 			if (asprintf(&url, "%s://%s/v2/", r->scheme, r->host) < 0)
 				k = -ENOMEM;
@@ -379,7 +386,8 @@ int registry_open(const char *registry, const char *repository, const struct reg
 			membuf_clear(&m2);
 		}
 	} else {
-		k = log_error_errno(-EPROTO, "Registry %s: /v2/ answered HTTP %ld (not a container registry?)", registry, status);
+		k = log_error_errno(-EPROTO, "Registry %s: /v2/ answered HTTP %ld (not a container registry?)",
+				    registry, status);
 	}
 	if (k < 0)
 		goto fail;
@@ -420,9 +428,11 @@ static int get_authed(struct registry *r, const char *url, const char *accept, s
 	for (int attempt = 0;; attempt++) {
 		membuf_clear(m);
 		if (http_get(r, url, accept, true, NULL, max, m, ret_status, &code) < 0)
-			return log_error_errno(-EIO, "Registry %s: GET %s: %s", r->registry, url, curl_easy_strerror(code));
+			return log_error_errno(-EIO, "Registry %s: GET %s: %s", r->registry, url,
+					       curl_easy_strerror(code));
 		if (m->too_big)
-			return log_error_errno(-EFBIG, "Registry %s: %s is larger than %zu bytes", r->registry, url, max);
+			return log_error_errno(-EFBIG, "Registry %s: %s is larger than %zu bytes", r->registry, url,
+					       max);
 		if (*ret_status != 401 || attempt > 0 || !m->www_auth)
 			return 0;
 		int k = take_challenge(r, m->www_auth);
@@ -437,7 +447,7 @@ int registry_get_manifest(struct registry *r, const char *ref, char **ret_body, 
 			  char ret_digest[DIGEST_STRING_SIZE])
 {
 	cleanup_free char *url = NULL;
-	struct membuf m = { 0 };
+	struct membuf m = {0};
 	long status;
 	if (asprintf(&url, "%s://%s/v2/%s/manifests/%s", r->scheme, r->host, r->repository, ref) < 0)
 		return -ENOMEM;
@@ -448,7 +458,8 @@ int registry_get_manifest(struct registry *r, const char *ref, char **ret_body, 
 	}
 	if (status == 404) {
 		membuf_clear(&m);
-		return log_error_errno(-ENOENT, "%s/%s:%s: manifest unknown to the registry", r->registry, r->repository, ref);
+		return log_error_errno(-ENOENT, "%s/%s:%s: manifest unknown to the registry", r->registry,
+				       r->repository, ref);
 	}
 	if (status == 401 || status == 403) {
 		membuf_clear(&m);
@@ -457,13 +468,14 @@ int registry_get_manifest(struct registry *r, const char *ref, char **ret_body, 
 	}
 	if (status != 200 || !m.data) {
 		membuf_clear(&m);
-		return log_error_errno(-EPROTO, "%s/%s: manifest request answered HTTP %ld", r->registry, r->repository, status);
+		return log_error_errno(-EPROTO, "%s/%s: manifest request answered HTTP %ld", r->registry, r->repository,
+				       status);
 	}
 	digest_buffer(m.data, m.len, ret_digest);
 	if (strncmp(ref, "sha256:", 7) == 0 && !STREQ(ref, ret_digest)) {
 		membuf_clear(&m);
-		return log_error_errno(-EBADMSG, "%s/%s: the registry sent a manifest with digest %s for %s", r->registry,
-				       r->repository, ret_digest, ref);
+		return log_error_errno(-EBADMSG, "%s/%s: the registry sent a manifest with digest %s for %s",
+				       r->registry, r->repository, ret_digest, ref);
 	}
 	*ret_body = m.data;
 	*ret_len = m.len;
@@ -476,7 +488,7 @@ int registry_get_manifest(struct registry *r, const char *ref, char **ret_body, 
 int registry_get_blob(struct registry *r, const char *digest, size_t max, char **ret, size_t *ret_len)
 {
 	cleanup_free char *url = NULL;
-	struct membuf m = { 0 };
+	struct membuf m = {0};
 	char got[DIGEST_STRING_SIZE];
 	long status;
 	if (asprintf(&url, "%s://%s/v2/%s/blobs/%s", r->scheme, r->host, r->repository, digest) < 0)

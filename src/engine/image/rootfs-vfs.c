@@ -118,7 +118,7 @@ static int copy_file(struct copier *c, int sdir, int ddir, const char *name, con
 	if (fchown(out, st->st_uid, st->st_gid) < 0 || fchmod(out, st->st_mode & 07777) < 0)
 		return -errno;
 	copy_xattrs(in, out);
-	struct timespec ts[2] = { st->st_atim, st->st_mtim };
+	struct timespec ts[2] = {st->st_atim, st->st_mtim};
 	futimens(out, ts);
 	if (st->st_nlink > 1) {
 		struct link_seen *nl = realloc(c->links, (c->n_links + 1) * sizeof(*nl));
@@ -184,13 +184,13 @@ static int copy_tree(struct copier *c, int sdir, int ddir, const char *prefix)
 				break;
 			}
 			copy_xattrs(s2, d2);
-			struct timespec ts[2] = { st.st_atim, st.st_mtim };
+			struct timespec ts[2] = {st.st_atim, st.st_mtim};
 			futimens(d2, ts);
 			continue;
 		}
 		if (exists)
 			rm_rf_at(ddir, name);
-		struct timespec ts[2] = { st.st_atim, st.st_mtim };
+		struct timespec ts[2] = {st.st_atim, st.st_mtim};
 		if (S_ISREG(st.st_mode)) {
 			r = copy_file(c, sdir, ddir, name, &st, rel);
 		} else if (S_ISLNK(st.st_mode)) {
@@ -225,7 +225,7 @@ static int populate(char **lowers, const char *target)
 		return -errno;
 	umask(0);
 	for (size_t i = n; i > 0; i--) {
-		struct copier c = { .dst_root = dst };
+		struct copier c = {.dst_root = dst};
 		cleanup_close int src = open(lowers[i - 1], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		if (src < 0)
 			return -errno;
@@ -236,7 +236,8 @@ static int populate(char **lowers, const char *target)
 		if (r < 0)
 			return r;
 		struct stat st;
-		if (fstat(src, &st) == 0 && (fchown(dst, st.st_uid, st.st_gid) < 0 || fchmod(dst, st.st_mode & 07777) < 0))
+		if (fstat(src, &st) == 0 &&
+		    (fchown(dst, st.st_uid, st.st_gid) < 0 || fchmod(dst, st.st_mode & 07777) < 0))
 			return -errno;
 	}
 	return 0;

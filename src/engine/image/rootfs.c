@@ -41,7 +41,7 @@ const char *rootfs_driver_name(enum rootfs_driver d)
 
 int rootfs_driver_parse(const char *s, enum rootfs_driver *ret)
 {
-	static const enum rootfs_driver all[] = { ROOTFS_AUTO, ROOTFS_OVERLAY, ROOTFS_FUSE_OVERLAYFS, ROOTFS_VFS };
+	static const enum rootfs_driver all[] = {ROOTFS_AUTO, ROOTFS_OVERLAY, ROOTFS_FUSE_OVERLAYFS, ROOTFS_VFS};
 	for (size_t i = 0; i < ELEMENTSOF(all); i++)
 		if (STREQ(s, rootfs_driver_name(all[i]))) {
 			*ret = all[i];
@@ -54,7 +54,7 @@ void image_rootfs_info_clear(struct image_rootfs_info *i)
 {
 	free(i->image_id);
 	free(i->path);
-	*i = (struct image_rootfs_info){ 0 };
+	*i = (struct image_rootfs_info){0};
 }
 
 static bool cid_valid(const char *c)
@@ -87,7 +87,8 @@ static int layer_paths(struct store *s, char **layers, size_t n, char ***ret)
 }
 
 /* The new mount API with one "lowerdir+" per layer (Linux 6.8): no 4 KiB option limit. */
-static int mount_overlay_fsconfig(char **lowers, const char *upper, const char *work, const char *target, bool userxattr)
+static int mount_overlay_fsconfig(char **lowers, const char *upper, const char *work, const char *target,
+				  bool userxattr)
 {
 	cleanup_close int fs = fsopen("overlay", FSOPEN_CLOEXEC);
 	if (fs < 0)
@@ -125,7 +126,8 @@ static int mount_overlay_legacy(struct store *s, char **lowers, const char *uppe
 		o += (size_t)snprintf(opts + o, len - o, "%s%s", l == lowers ? "" : ":", *l + rl);
 	snprintf(opts + o, len - o, ",upperdir=%s,workdir=%s%s", upper, work, userxattr ? ",userxattr" : "");
 	if (strlen(opts) >= 4096)
-		return log_error_errno(-E2BIG, "Too many layers for the overlay mount options of this kernel (Linux < 6.8)");
+		return log_error_errno(-E2BIG,
+				       "Too many layers for the overlay mount options of this kernel (Linux < 6.8)");
 	cleanup_close int cwd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (fchdir(s->rootfd) < 0)
 		return -errno;
@@ -201,7 +203,7 @@ static bool probe_overlay(struct store *s)
 		return false;
 	if (store_tmp_mkdir(s, "probe", &name) < 0 || store_tmp(s, &tmp) < 0 || asprintf(&base, "%s/%s", tmp, name) < 0)
 		return false;
-	static const char *const sub[] = { "l", "u", "w", "m" };
+	static const char *const sub[] = {"l", "u", "w", "m"};
 	for (size_t i = 0; i < ELEMENTSOF(sub); i++) {
 		char p[4200];
 		snprintf(p, sizeof(p), "%s/%s", base, sub[i]);
@@ -217,7 +219,7 @@ static bool probe_overlay(struct store *s)
 		snprintf(u, sizeof(u), "%s/u", base);
 		snprintf(w, sizeof(w), "%s/w", base);
 		snprintf(m, sizeof(m), "%s/m", base);
-		char *lowers[2] = { l, NULL };
+		char *lowers[2] = {l, NULL};
 		_exit(mount_overlay(s, lowers, u, w, m) < 0 ? 1 : 0);
 	}
 	return idmap_wait(pid) == 0;
@@ -247,7 +249,8 @@ static enum rootfs_driver detect_driver(struct store *s)
 
 /* ---- records ---- */
 
-static int read_record(struct store *s, const char *cid, char **ret_image, char ***ret_layers, enum rootfs_driver *ret_driver)
+static int read_record(struct store *s, const char *cid, char **ret_image, char ***ret_layers,
+		       enum rootfs_driver *ret_driver)
 {
 	char rel[300];
 	cleanup_free char *data = NULL;
@@ -313,7 +316,7 @@ int image_rootfs_get(struct store *s, const char *cid, struct image_rootfs_info 
 int image_rootfs_create(struct store *s, const char *image, const char *cid, enum rootfs_driver driver,
 			struct image_rootfs_info *ret)
 {
-	struct image_list l = { 0 };
+	struct image_list l = {0};
 	cleanup_free char *tmpname = NULL, *base = NULL;
 	cleanup_json json_object *o = NULL;
 	cleanup_close int fd = -EBADF;
@@ -335,7 +338,7 @@ int image_rootfs_create(struct store *s, const char *image, const char *cid, enu
 	store_tmp(s, &tmp);
 	if (asprintf(&base, "%s/%s", tmp, tmpname) < 0)
 		return -ENOMEM;
-	static const char *const sub[] = { "upper", "work", "merged" };
+	static const char *const sub[] = {"upper", "work", "merged"};
 	for (size_t k = 0; k < ELEMENTSOF(sub); k++) {
 		snprintf(rel, sizeof(rel), "%s/%s", tmpname, sub[k]);
 		if (mkdirat(s->tmpfd, rel, 0755) < 0)
@@ -426,8 +429,9 @@ int image_rootfs_mount(struct store *s, const char *cid, char **ret_path)
 		return -ENOMEM;
 	if (d != ROOTFS_VFS && !is_mountpoint(merged)) {
 		if (s->rootless && !idmap_in_userns())
-			return log_error_errno(-EPERM, "Mounting a rootless container root filesystem needs the storage user "
-						       "namespace: run it under `kakuri unshare`");
+			return log_error_errno(-EPERM,
+					       "Mounting a rootless container root filesystem needs the storage user "
+					       "namespace: run it under `kakuri unshare`");
 		size_t n = 0;
 		while (layers[n])
 			n++;
@@ -443,8 +447,8 @@ int image_rootfs_mount(struct store *s, const char *cid, char **ret_path)
 			r = mount_fuse(lowers, upper, work, merged);
 		}
 		if (r < 0)
-			return log_error_errno(r, "Failed to mount the %s root filesystem of %s on %s: %m", rootfs_driver_name(d),
-					       cid, merged);
+			return log_error_errno(r, "Failed to mount the %s root filesystem of %s on %s: %m",
+					       rootfs_driver_name(d), cid, merged);
 	}
 	if (ret_path)
 		*ret_path = TAKE_PTR(merged);
@@ -466,7 +470,7 @@ int image_rootfs_umount(struct store *s, const char *cid)
 
 int image_rootfs_remove(struct store *s, const char *cid)
 {
-	struct image_list l = { 0 };
+	struct image_list l = {0};
 	char rel[600], to[300];
 	int r = image_rootfs_umount(s, cid);
 	if (r < 0)

@@ -28,7 +28,8 @@ static void json_putp(json_object **o)
 /* ---- container root filesystems' references (rootfs/CID/rootfs.json) ---- */
 
 /* Calls fn for each recorded container root filesystem: its id, image id and layers. */
-static int for_each_rootfs(struct store *s, int (*fn)(void *ud, const char *cid, const char *image, char **layers), void *ud)
+static int for_each_rootfs(struct store *s, int (*fn)(void *ud, const char *cid, const char *image, char **layers),
+			   void *ud)
 {
 	cleanup_close int fd = openat(s->rootfd, "rootfs", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
@@ -74,7 +75,7 @@ static int in_use_cb(void *ud, const char *cid, const char *image, char **layers
 
 bool store_image_in_use(struct store *s, const char *id, char **ret_container)
 {
-	struct in_use u = { id, NULL };
+	struct in_use u = {id, NULL};
 	for_each_rootfs(s, in_use_cb, &u);
 	if (!u.container)
 		return false;
@@ -119,7 +120,7 @@ static void refset_clear(struct refset *s)
 	for (size_t i = 0; i < s->n; i++)
 		free(s->v[i]);
 	free(s->v);
-	*s = (struct refset){ 0 };
+	*s = (struct refset){0};
 }
 
 static int rootfs_layers_cb(void *ud, const char *cid, const char *image, char **layers)
@@ -167,7 +168,7 @@ static bool pinned(struct store *s, const char *rel, bool dir)
 
 int store_gc(struct store *s, const struct image_list *l, unsigned *ret_layers, unsigned *ret_blobs)
 {
-	struct refset layers = { 0 }, blobs = { 0 };
+	struct refset layers = {0}, blobs = {0};
 	unsigned nl = 0, nb = 0;
 	int lfd = -EBADF, bfd = -EBADF;
 	char *gcdir = NULL;
@@ -270,8 +271,8 @@ static int check_blob_file(struct store *s, const char *hex, unsigned *problems)
 
 int store_check(struct store *s)
 {
-	struct image_list l = { 0 };
-	struct refset layers = { 0 }, blobs = { 0 };
+	struct image_list l = {0};
+	struct refset layers = {0}, blobs = {0};
 	unsigned problems = 0;
 	int r = store_lock(s, false);
 	if (r < 0)
@@ -284,7 +285,8 @@ int store_check(struct store *s)
 	}
 	for (size_t i = 0; i < l.n; i++) {
 		const struct image_record *im = &l.v[i];
-		if (!digest_is_hex_prefix(im->id) || strlen(im->id) != 64 || !STREQ(digest_hex(im->config_digest), im->id)) {
+		if (!digest_is_hex_prefix(im->id) || strlen(im->id) != 64 ||
+		    !STREQ(digest_hex(im->config_digest), im->id)) {
 			printf("image %s: id does not match its config digest %s\n", im->id, im->config_digest);
 			problems++;
 		}

@@ -21,7 +21,7 @@
 #include "lib/log.h"
 
 #define IMAGES_FILE "images.json"
-#define IMAGES_MAX (64u << 20)
+#define IMAGES_MAX  (64u << 20)
 
 static void json_putp(json_object **o)
 {
@@ -43,7 +43,8 @@ int store_default_root(char **ret)
 	else if ((home = getenv("HOME")) && home[0] == '/')
 		k = asprintf(ret, "%s/.local/share/kakuri", home);
 	else
-		return log_error_errno(-ENOENT, "Cannot find a place for the image store: set HOME or XDG_DATA_HOME, or pass --root");
+		return log_error_errno(
+		    -ENOENT, "Cannot find a place for the image store: set HOME or XDG_DATA_HOME, or pass --root");
 	return k < 0 ? -ENOMEM : 0;
 }
 
@@ -191,7 +192,7 @@ int store_open(const char *root, struct store **ret)
 		store_free(s);
 		return log_error_errno(r, "Failed to open the image store %s: %m", s->root);
 	}
-	static const char *const dirs[] = { "blobs", "blobs/sha256", "layers", "rootfs", "tmp" };
+	static const char *const dirs[] = {"blobs", "blobs/sha256", "layers", "rootfs", "tmp"};
 	for (size_t i = 0; i < ELEMENTSOF(dirs); i++)
 		if (mkdirat(s->rootfd, dirs[i], 0700) < 0 && errno != EEXIST) {
 			r = -errno;
@@ -312,7 +313,8 @@ int store_blob_read(const struct store *s, const char *digest, size_t max, char 
 		return r;
 	digest_buffer(data, len, got);
 	if (!STREQ(got, digest))
-		return log_error_errno(-EBADMSG, "Blob %s in the store is corrupt (its content hashes to %s)", digest, got);
+		return log_error_errno(-EBADMSG, "Blob %s in the store is corrupt (its content hashes to %s)", digest,
+				       got);
 	*ret = TAKE_PTR(data);
 	if (ret_len)
 		*ret_len = len;
@@ -371,7 +373,9 @@ int store_layer_diff_path(const struct store *s, const char *diff_id, bool abs, 
 {
 	if (!digest_valid(diff_id))
 		return -EINVAL;
-	return asprintf(ret, "%s%slayers/%s/diff", abs ? s->root : "", abs ? "/" : "", digest_hex(diff_id)) < 0 ? -ENOMEM : 0;
+	return asprintf(ret, "%s%slayers/%s/diff", abs ? s->root : "", abs ? "/" : "", digest_hex(diff_id)) < 0
+		   ? -ENOMEM
+		   : 0;
 }
 
 int store_layer_commit(struct store *s, const char *tmpname, const char *diff_id, uint64_t size, uint64_t entries)
@@ -381,8 +385,8 @@ int store_layer_commit(struct store *s, const char *tmpname, const char *diff_id
 	if (tfd < 0)
 		return tfd;
 	/* layer.json first, inside the tmp dir, so that the rename publishes a complete layer. */
-	int k = snprintf(meta, sizeof(meta), "{\"diff_id\":\"%s\",\"size\":%llu,\"entries\":%llu,\"created\":%lld}\n", diff_id,
-			 (unsigned long long)size, (unsigned long long)entries, (long long)time(NULL));
+	int k = snprintf(meta, sizeof(meta), "{\"diff_id\":\"%s\",\"size\":%llu,\"entries\":%llu,\"created\":%lld}\n",
+			 diff_id, (unsigned long long)size, (unsigned long long)entries, (long long)time(NULL));
 	snprintf(rel, sizeof(rel), "%s/layer.json", tmpname);
 	cleanup_close int fd = openat(tfd, rel, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (fd < 0 || fs_write_all(fd, meta, (size_t)k) < 0)
@@ -450,7 +454,7 @@ void image_record_clear(struct image_record *r)
 	free(r->os);
 	free(r->arch);
 	free(r->variant);
-	*r = (struct image_record){ 0 };
+	*r = (struct image_record){0};
 }
 
 void image_list_clear(struct image_list *l)
@@ -458,7 +462,7 @@ void image_list_clear(struct image_list *l)
 	for (size_t i = 0; i < l->n; i++)
 		image_record_clear(&l->v[i]);
 	free(l->v);
-	*l = (struct image_list){ 0 };
+	*l = (struct image_list){0};
 }
 
 char *store_jstr(json_object *o, const char *key)
@@ -534,7 +538,7 @@ int store_images_load(struct store *s, struct image_list *ret)
 	cleanup_json json_object *root = NULL;
 	json_object *arr;
 	size_t len;
-	*ret = (struct image_list){ 0 };
+	*ret = (struct image_list){0};
 	int r = fs_read_file_at(s->rootfd, IMAGES_FILE, IMAGES_MAX, &data, &len);
 	if (r == -ENOENT)
 		return 0;
@@ -552,8 +556,8 @@ int store_images_load(struct store *s, struct image_list *ret)
 		ret->n = i + 1;
 		if (r < 0) {
 			image_list_clear(ret);
-			return log_error_errno(r == -ENOMEM ? r : -EBADMSG, "%s/%s: image record %zu is corrupt", s->root,
-					       IMAGES_FILE, i);
+			return log_error_errno(r == -ENOMEM ? r : -EBADMSG, "%s/%s: image record %zu is corrupt",
+					       s->root, IMAGES_FILE, i);
 		}
 	}
 	return 0;
@@ -607,7 +611,8 @@ int store_images_save(struct store *s, const struct image_list *l)
 		json_object_object_add(o, "size", json_object_new_int64(r->size));
 		json_object_array_add(arr, o);
 	}
-	const char *text = json_object_to_json_string_ext(root, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
+	const char *text =
+	    json_object_to_json_string_ext(root, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
 	if (asprintf(&path, "%s/%s", s->root, IMAGES_FILE) < 0)
 		return -ENOMEM;
 	int r = fs_write_atomic(path, text, strlen(text), 0600);
@@ -655,7 +660,7 @@ static int ref_candidates(const char *ref, char *out[3])
 	struct image_ref *r = NULL;
 	size_t n = 0;
 	if (image_ref_is_short(ref)) {
-		static const char *const regs[] = { "localhost", "docker.io" };
+		static const char *const regs[] = {"localhost", "docker.io"};
 		for (size_t i = 0; i < ELEMENTSOF(regs); i++) {
 			if (image_ref_parse(ref, regs[i], &r, NULL) < 0)
 				return 0;
@@ -681,7 +686,7 @@ int image_list_find(const struct image_list *l, const char *ref)
 	const char *id = ref;
 	if (strncmp(id, "sha256:", 7) == 0)
 		id += 7;
-	char *cand[3] = { 0 };
+	char *cand[3] = {0};
 	int nc = ref_candidates(ref, cand);
 	int found = -ENOENT;
 	for (int c = 0; c < nc && found < 0; c++) {
@@ -748,11 +753,11 @@ int image_list_put(struct image_list *l, struct image_record *r)
 		if (!nv)
 			return -ENOMEM;
 		l->v = nv;
-		l->v[l->n++] = (struct image_record){ 0 };
+		l->v[l->n++] = (struct image_record){0};
 		char **names = r->names, **digests = r->digests;
 		r->names = r->digests = NULL;
 		l->v[i] = *r;
-		*r = (struct image_record){ 0 };
+		*r = (struct image_record){0};
 		l->v[i].names = calloc(1, sizeof(char *));
 		l->v[i].digests = calloc(1, sizeof(char *));
 		int k = 0;
@@ -787,4 +792,3 @@ int image_list_put(struct image_list *l, struct image_record *r)
 	image_record_clear(r);
 	return k < 0 ? k : (int)i;
 }
-

@@ -34,7 +34,7 @@ static void entry_clear(struct tar_entry *e)
 		free(e->xattrs[i].value);
 	}
 	free(e->xattrs);
-	*e = (struct tar_entry){ 0 };
+	*e = (struct tar_entry){0};
 }
 
 __attribute__((format(printf, 3, 4))) static int fail(struct tar_reader *tr, int r, const char *fmt, ...)
@@ -213,7 +213,7 @@ static void pending_clear(struct pending *p)
 		free(p->xattrs[i].value);
 	}
 	free(p->xattrs);
-	*p = (struct pending){ 0 };
+	*p = (struct pending){0};
 }
 
 /* Reads an extended header's data (size bytes + padding) into a NUL-terminated buffer. */
@@ -280,7 +280,8 @@ static int pax_record(struct tar_reader *tr, struct pending *p, const char *key,
 		if (memchr(val, 0, vlen))
 			return fail(tr, -EINVAL, "pax %s contains a NUL byte", key);
 		if (vlen > tr->lim.max_path)
-			return fail(tr, -ENAMETOOLONG, "pax %s of %zu bytes exceeds the limit of %zu", key, vlen, tr->lim.max_path);
+			return fail(tr, -ENAMETOOLONG, "pax %s of %zu bytes exceeds the limit of %zu", key, vlen,
+				    tr->lim.max_path);
 		char **dst = STREQ(key, "path") ? &p->path : &p->linkname;
 		free(*dst);
 		*dst = strndup(val, vlen);
@@ -288,7 +289,8 @@ static int pax_record(struct tar_reader *tr, struct pending *p, const char *key,
 	}
 	if (STREQ(key, "size") || STREQ(key, "uid") || STREQ(key, "gid")) {
 		if (parse_decimal(val, vlen, false, &n, NULL) < 0)
-			return fail(tr, -EINVAL, "pax %s '%.*s' is not a number", key, (int)(vlen > 32 ? 32 : vlen), val);
+			return fail(tr, -EINVAL, "pax %s '%.*s' is not a number", key, (int)(vlen > 32 ? 32 : vlen),
+				    val);
 		if (key[0] == 's') {
 			p->size = n;
 			p->has_size = true;
@@ -328,7 +330,7 @@ static int pax_record(struct tar_reader *tr, struct pending *p, const char *key,
 			return -ENOMEM;
 		}
 		memcpy(v, val, vlen);
-		nx[p->n_xattrs++] = (struct tar_xattr){ nm, v, vlen };
+		nx[p->n_xattrs++] = (struct tar_xattr){nm, v, vlen};
 		p->xattr_bytes += vlen;
 		return 0;
 	}
@@ -414,7 +416,8 @@ static int finish_entry(struct tar_reader *tr, const unsigned char *h, bool usta
 		return fail(tr, -EINVAL, "entry with an empty name");
 	if (p->linkname)
 		e->linkname = TAKE_PTR(p->linkname);
-	else if (h[157] && (e->type == TAR_LNK || e->type == TAR_SYM) && !(e->linkname = field_dup((const char *)h + 157, 100)))
+	else if (h[157] && (e->type == TAR_LNK || e->type == TAR_SYM) &&
+		 !(e->linkname = field_dup((const char *)h + 157, 100)))
 		return -ENOMEM;
 	if ((e->type == TAR_LNK || e->type == TAR_SYM) && (!e->linkname || !e->linkname[0]))
 		return fail(tr, -EINVAL, "entry '%s': link without a target", e->path);
@@ -422,15 +425,15 @@ static int finish_entry(struct tar_reader *tr, const unsigned char *h, bool usta
 	if (parse_number((const char *)h + 100, 8, false, &n) < 0)
 		return fail(tr, -EINVAL, "entry '%s': bad mode field", e->path);
 	e->mode = (mode_t)(n & 07777);
-#define NUM(off, len, has, pv, dst, what, neg)                                                     \
-	do {                                                                                       \
-		if (has) {                                                                         \
-			dst = pv;                                                                  \
-		} else if (parse_number((const char *)h + (off), len, neg, &n) < 0) {               \
-			return fail(tr, -EINVAL, "entry '%s': bad %s field", e->path, what);         \
-		} else {                                                                           \
-			dst = n;                                                                   \
-		}                                                                                  \
+#define NUM(off, len, has, pv, dst, what, neg)                                                                         \
+	do {                                                                                                           \
+		if (has) {                                                                                             \
+			dst = pv;                                                                                      \
+		} else if (parse_number((const char *)h + (off), len, neg, &n) < 0) {                                  \
+			return fail(tr, -EINVAL, "entry '%s': bad %s field", e->path, what);                           \
+		} else {                                                                                               \
+			dst = n;                                                                                       \
+		}                                                                                                      \
 	} while (0)
 	int64_t uid, gid, size, mtime;
 	NUM(108, 8, p->has_uid, p->uid, uid, "uid", false);
@@ -469,7 +472,7 @@ static int finish_entry(struct tar_reader *tr, const unsigned char *h, bool usta
 int tar_reader_next(struct tar_reader *tr, const struct tar_entry **ret)
 {
 	unsigned char h[BLOCK];
-	struct pending p = { 0 };
+	struct pending p = {0};
 	int r;
 
 	if (tr->ended)
@@ -485,7 +488,8 @@ int tar_reader_next(struct tar_reader *tr, const struct tar_entry **ret)
 		r = read_full(tr, h, BLOCK);
 		if (r < 0) {
 			pending_clear(&p);
-			return fail(tr, r, "truncated tar header after %llu entries", (unsigned long long)tr->n_entries);
+			return fail(tr, r, "truncated tar header after %llu entries",
+				    (unsigned long long)tr->n_entries);
 		}
 		if (r == 0) {
 			pending_clear(&p);
@@ -506,7 +510,8 @@ int tar_reader_next(struct tar_reader *tr, const struct tar_entry **ret)
 		}
 		if (!checksum_ok(h)) {
 			pending_clear(&p);
-			return fail(tr, -EINVAL, "bad tar header checksum after %llu entries (not a tar archive, or corrupt)",
+			return fail(tr, -EINVAL,
+				    "bad tar header checksum after %llu entries (not a tar archive, or corrupt)",
 				    (unsigned long long)tr->n_entries);
 		}
 		bool ustar = memcmp(h + 257, "ustar\0", 6) == 0; /* POSIX: has the prefix field */
@@ -519,7 +524,10 @@ int tar_reader_next(struct tar_reader *tr, const struct tar_entry **ret)
 				return fail(tr, -EINVAL, "bad size in an extended header");
 			}
 			size_t max = (t == 'L' || t == 'K') ? tr->lim.max_path + 1 : tr->lim.max_pax;
-			const char *what = t == 'x' ? "pax" : t == 'g' ? "pax global" : t == 'L' ? "GNU long name" : "GNU long link";
+			const char *what = t == 'x'   ? "pax"
+					   : t == 'g' ? "pax global"
+					   : t == 'L' ? "GNU long name"
+						      : "GNU long link";
 			r = read_ext_data(tr, size, max, &data, what);
 			if (r < 0) {
 				pending_clear(&p);
@@ -574,8 +582,11 @@ ssize_t tar_reader_read(struct tar_reader *tr, void *buf, size_t len)
 static void put_octal(char *f, size_t len, uint64_t v)
 {
 	/* len-1 digits and a NUL; numbers that do not fit use base-256 (GNU). */
-	if (len < 12 ? v < (1ull << (3 * (len - 1))) : v < (1ull << 33)) {
-		snprintf(f, len, "%0*llo", (int)len - 1, (unsigned long long)v);
+	if (v < (1ull << (3 * (len - 1)))) {
+		/* zero-padded octal, NUL-terminated */
+		f[len - 1] = 0;
+		for (size_t i = len - 1; i > 0; i--, v >>= 3)
+			f[i - 1] = (char)('0' + (v & 7));
 		return;
 	}
 	memset(f, 0, len);
@@ -587,7 +598,7 @@ static void put_octal(char *f, size_t len, uint64_t v)
 static int write_block_header(int fd, const char *name, size_t nlen, char type, mode_t mode, uint64_t size,
 			      int64_t mtime)
 {
-	char h[BLOCK] = { 0 };
+	char h[BLOCK] = {0};
 	if (nlen > 100) {
 		/* ustar prefix/name split at a '/' */
 		const char *slash = NULL;
@@ -609,7 +620,10 @@ static int write_block_header(int fd, const char *name, size_t nlen, char type, 
 	put_octal(h + 124, 12, size);
 	put_octal(h + 136, 12, mtime < 0 ? 0 : (uint64_t)mtime);
 	h[156] = type;
-	memcpy(h + 257, "ustar\0" "00", 8);
+	memcpy(h + 257,
+	       "ustar\0"
+	       "00",
+	       8);
 	memset(h + 148, ' ', 8);
 	unsigned sum = 0;
 	for (int i = 0; i < BLOCK; i++)

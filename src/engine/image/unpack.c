@@ -20,7 +20,7 @@
 #include "lib/fs.h"
 
 #define RATIO_GRACE (256ull << 20)
-#define COPY_BUF (256u << 10)
+#define COPY_BUF    (256u << 10)
 
 struct dir_time {
 	char *path;
@@ -57,11 +57,22 @@ static uint64_t parse_size(const char *s, uint64_t def)
 	char *end;
 	unsigned long long v = strtoull(s, &end, 10);
 	switch (*end) {
-	case 'T': case 't': v <<= 10; /* fall through */
-	case 'G': case 'g': v <<= 10; /* fall through */
-	case 'M': case 'm': v <<= 10; /* fall through */
-	case 'K': case 'k': v <<= 10; end++; break;
-	default: break;
+	case 'T':
+	case 't':
+		v <<= 10; /* fall through */
+	case 'G':
+	case 'g':
+		v <<= 10; /* fall through */
+	case 'M':
+	case 'm':
+		v <<= 10; /* fall through */
+	case 'K':
+	case 'k':
+		v <<= 10;
+		end++;
+		break;
+	default:
+		break;
 	}
 	if ((*end && !STREQ(end, "B") && !STREQ(end, "iB")) || v == 0)
 		return def;
@@ -142,8 +153,8 @@ int unpack_clean_name(const char *name, char **ret)
 static int openat2_beneath(int dirfd, const char *path, int flags)
 {
 	struct open_how how = {
-		.flags = (uint64_t)(unsigned)(flags | O_CLOEXEC | O_NOFOLLOW),
-		.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV,
+	    .flags = (uint64_t)(unsigned)(flags | O_CLOEXEC | O_NOFOLLOW),
+	    .resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV,
 	};
 	for (int i = 0; i < 16; i++) {
 		long fd = syscall(SYS_openat2, dirfd, path, &how, sizeof(how));
@@ -165,7 +176,8 @@ static int open_parent(struct unpacker *u, const char *entry, const char *parent
 	u->cached_parent = NULL;
 	u->cached_fd = safe_close(u->cached_fd);
 
-	int fd = *parent ? openat2_beneath(u->rootfd, parent, O_RDONLY | O_DIRECTORY) : fcntl(u->rootfd, F_DUPFD_CLOEXEC, 3);
+	int fd =
+	    *parent ? openat2_beneath(u->rootfd, parent, O_RDONLY | O_DIRECTORY) : fcntl(u->rootfd, F_DUPFD_CLOEXEC, 3);
 	if (fd == -ENOENT) {
 		/* Walk and create, component by component. */
 		cleanup_free char *copy = strdup(parent);
@@ -178,7 +190,8 @@ static int open_parent(struct unpacker *u, const char *entry, const char *parent
 			int next = openat2_beneath(cur, c, O_RDONLY | O_DIRECTORY);
 			if (next == -ENOENT) {
 				if (mkdirat(cur, c, 0755) < 0 && errno != EEXIST)
-					return failf(u, -errno, "layer entry '%s': cannot create parent directory '%s': %s", entry,
+					return failf(u, -errno,
+						     "layer entry '%s': cannot create parent directory '%s': %s", entry,
 						     c, strerror(errno));
 				next = openat2_beneath(cur, c, O_RDONLY | O_DIRECTORY);
 			}
@@ -203,13 +216,14 @@ static int open_parent(struct unpacker *u, const char *entry, const char *parent
 				*slash = 0;
 			struct stat st;
 			if (fstatat(u->rootfd, walk, &st, AT_SYMLINK_NOFOLLOW) == 0 && !S_ISDIR(st.st_mode))
-				return failf(u, -ELOOP, "layer entry '%s': '%s' is %s: writing through it is refused", entry, walk,
-					     S_ISLNK(st.st_mode) ? "a symlink" : "not a directory");
+				return failf(u, -ELOOP, "layer entry '%s': '%s' is %s: writing through it is refused",
+					     entry, walk, S_ISLNK(st.st_mode) ? "a symlink" : "not a directory");
 			if (!slash)
 				break;
 			*slash = '/';
 		}
-		return failf(u, fd, "layer entry '%s': a component of '%s' is a symlink or not a directory", entry, parent);
+		return failf(u, fd, "layer entry '%s': a component of '%s' is a symlink or not a directory", entry,
+			     parent);
 	}
 	if (fd == -EXDEV)
 		return failf(u, -EXDEV, "layer entry '%s': '%s' crosses a mount point", entry, parent);
@@ -272,7 +286,8 @@ static int apply_xattrs(struct unpacker *u, const struct tar_entry *e, int fd)
 			/* A filesystem without user xattrs, or a capability the namespace cannot
 			 * express: the file is still usable, but say so. */
 			if (!u->o->quiet)
-				fprintf(stderr, "note: layer entry '%s': xattr %s not set: %s\n", e->path, x->name, strerror(errno));
+				fprintf(stderr, "note: layer entry '%s': xattr %s not set: %s\n", e->path, x->name,
+					strerror(errno));
 		}
 	}
 	return 0;
@@ -287,7 +302,8 @@ static int check_ids(struct unpacker *u, const struct tar_entry *e)
 		return failf(u, -EOVERFLOW,
 			     "layer entry '%s': owner %llu:%llu is outside the %u ids of your subordinate range "
 			     "(/etc/subuid, /etc/subgid): ask for a larger range",
-			     e->path, (unsigned long long)e->uid, (unsigned long long)e->gid, (unsigned)u->o->max_id + 1);
+			     e->path, (unsigned long long)e->uid, (unsigned long long)e->gid,
+			     (unsigned)u->o->max_id + 1);
 	return 0;
 }
 
@@ -308,16 +324,19 @@ static int write_file(struct unpacker *u, const struct tar_entry *e, int pfd, co
 	while (left > 0) {
 		ssize_t n = tar_reader_read(u->tr, u->buf, COPY_BUF);
 		if (n < 0)
-			return failf(u, (int)n, "%s", dstream_error(u->ds) ? dstream_error(u->ds) : tar_reader_error(u->tr));
+			return failf(u, (int)n, "%s",
+				     dstream_error(u->ds) ? dstream_error(u->ds) : tar_reader_error(u->tr));
 		if (n == 0)
 			return failf(u, -EIO, "layer entry '%s': truncated data", e->path);
 		left -= (uint64_t)n;
 		uint64_t out = dstream_out_bytes(u->ds), in = dstream_in_bytes(u->ds);
 		if (out > RATIO_GRACE && in > 0 && out / in > u->o->limits.max_ratio)
 			return failf(u, -EFBIG,
-				     "layer entry '%s': decompression ratio above %llu:1 after %llu MiB (a decompression bomb?); "
+				     "layer entry '%s': decompression ratio above %llu:1 after %llu MiB (a "
+				     "decompression bomb?); "
 				     "raise KAKURI_MAX_LAYER_RATIO if the layer is genuine",
-				     e->path, (unsigned long long)u->o->limits.max_ratio, (unsigned long long)(out >> 20));
+				     e->path, (unsigned long long)u->o->limits.max_ratio,
+				     (unsigned long long)(out >> 20));
 		/* Whole zero chunks become holes: an image's preallocated files stay sparse. */
 		bool zero = (size_t)n == COPY_BUF && u->buf[0] == 0 && memcmp(u->buf, u->buf + 1, (size_t)n - 1) == 0;
 		if (zero) {
@@ -339,7 +358,7 @@ static int write_file(struct unpacker *u, const struct tar_entry *e, int pfd, co
 	if (fchmod(fd, e->mode) < 0)
 		return failf(u, -errno, "layer entry '%s': chmod failed: %s", e->path, strerror(errno));
 	apply_xattrs(u, e, fd);
-	struct timespec ts[2] = { { e->mtime, e->mtime_nsec }, { e->mtime, e->mtime_nsec } };
+	struct timespec ts[2] = {{e->mtime, e->mtime_nsec}, {e->mtime, e->mtime_nsec}};
 	futimens(fd, ts);
 	return 0;
 }
@@ -357,7 +376,7 @@ static int remember_dir_time(struct unpacker *u, const char *path, const struct 
 	char *p = strdup(path);
 	if (!p)
 		return -ENOMEM;
-	u->times[u->n_times++] = (struct dir_time){ p, { { e->mtime, e->mtime_nsec }, { e->mtime, e->mtime_nsec } } };
+	u->times[u->n_times++] = (struct dir_time){p, {{e->mtime, e->mtime_nsec}, {e->mtime, e->mtime_nsec}}};
 	return 0;
 }
 
@@ -404,7 +423,8 @@ static int make_whiteout(struct unpacker *u, const struct tar_entry *e, int pfd,
 		return failf(u, r, "layer entry '%s': cannot replace '%s': %s", e->path, target, strerror(-r));
 	/* Unprivileged creation of the 0:0 whiteout device is allowed since Linux 5.8. */
 	if (mknodat(pfd, target, S_IFCHR | 0, makedev(0, 0)) < 0)
-		return failf(u, -errno, "layer entry '%s': cannot create the overlay whiteout: %s", e->path, strerror(errno));
+		return failf(u, -errno, "layer entry '%s': cannot create the overlay whiteout: %s", e->path,
+			     strerror(errno));
 	return 0;
 }
 
@@ -421,7 +441,8 @@ static int make_hardlink(struct unpacker *u, const struct tar_entry *e, int pfd,
 {
 	cleanup_free char *target = NULL;
 	if (e->linkname[0] == '/' || unpack_clean_name(e->linkname, &target) < 0 || !*target)
-		return failf(u, -EINVAL, "layer entry '%s': hard link target '%s' is outside the layer", e->path, e->linkname);
+		return failf(u, -EINVAL, "layer entry '%s': hard link target '%s' is outside the layer", e->path,
+			     e->linkname);
 	char *slash = strrchr(target, '/');
 	const char *tname = slash ? slash + 1 : target;
 	cleanup_close int tfd = -EBADF;
@@ -440,7 +461,8 @@ static int make_hardlink(struct unpacker *u, const struct tar_entry *e, int pfd,
 	if (S_ISDIR(st.st_mode))
 		return failf(u, -EPERM, "layer entry '%s': hard link to the directory '%s'", e->path, e->linkname);
 	if (linkat(slash ? tfd : u->rootfd, tname, pfd, name, 0) < 0)
-		return failf(u, -errno, "layer entry '%s': link to '%s' failed: %s", e->path, e->linkname, strerror(errno));
+		return failf(u, -errno, "layer entry '%s': link to '%s' failed: %s", e->path, e->linkname,
+			     strerror(errno));
 	return 0;
 }
 
@@ -479,7 +501,8 @@ static int apply_entry(struct unpacker *u, const struct tar_entry *e)
 
 	switch (wh) {
 	case UNPACK_WH_INVALID:
-		return failf(u, -EINVAL, "layer entry '%s': whiteout of the directory itself or its parent is refused", e->path);
+		return failf(u, -EINVAL, "layer entry '%s': whiteout of the directory itself or its parent is refused",
+			     e->path);
 	case UNPACK_WH_META:
 		return 0;
 	case UNPACK_WH_OPAQUE:
@@ -497,9 +520,10 @@ static int apply_entry(struct unpacker *u, const struct tar_entry *e)
 		invalidate_parent_cache(u, pfd, &pfd);
 		r = rm_rf_at(pfd, name);
 		if (r < 0)
-			return failf(u, r, "layer entry '%s': cannot replace the existing entry: %s", e->path, strerror(-r));
+			return failf(u, r, "layer entry '%s': cannot replace the existing entry: %s", e->path,
+				     strerror(-r));
 	}
-	struct timespec ts[2] = { { e->mtime, e->mtime_nsec }, { e->mtime, e->mtime_nsec } };
+	struct timespec ts[2] = {{e->mtime, e->mtime_nsec}, {e->mtime, e->mtime_nsec}};
 	switch (e->type) {
 	case TAR_REG:
 		return write_file(u, e, pfd, name);
@@ -521,7 +545,9 @@ static int apply_entry(struct unpacker *u, const struct tar_entry *e)
 		bool whiteout_dev = e->type == TAR_CHR && e->dev_major == 0 && e->dev_minor == 0;
 		if (u->o->rootless && e->type != TAR_FIFO && !whiteout_dev) {
 			if (!u->o->quiet)
-				fprintf(stderr, "note: layer entry '%s': device node %u:%u skipped (rootless: cannot create devices)\n",
+				fprintf(stderr,
+					"note: layer entry '%s': device node %u:%u skipped (rootless: cannot create "
+					"devices)\n",
 					e->path, e->dev_major, e->dev_minor);
 			u->skipped_devices++;
 			return 0;
@@ -544,7 +570,8 @@ static void restore_dir_times(struct unpacker *u)
 	/* Deepest first is not needed: setting a directory's times does not touch its parent. */
 	for (size_t i = 0; i < u->n_times; i++) {
 		const char *p = u->times[i].path;
-		int fd = *p ? openat2_beneath(u->rootfd, p, O_RDONLY | O_DIRECTORY) : fcntl(u->rootfd, F_DUPFD_CLOEXEC, 3);
+		int fd =
+		    *p ? openat2_beneath(u->rootfd, p, O_RDONLY | O_DIRECTORY) : fcntl(u->rootfd, F_DUPFD_CLOEXEC, 3);
 		if (fd >= 0) {
 			futimens(fd, u->times[i].ts);
 			close(fd);
@@ -555,13 +582,14 @@ static void restore_dir_times(struct unpacker *u)
 int unpack_layer(int fd, off_t offset, int64_t length, int dirfd, const struct unpack_opts *o,
 		 struct unpack_result *res, char *err, size_t errlen)
 {
-	struct unpacker u = { .o = o, .rootfd = dirfd, .err = err, .errlen = errlen, .cached_fd = -EBADF, .tmp_fd = -EBADF };
+	struct unpacker u = {
+	    .o = o, .rootfd = dirfd, .err = err, .errlen = errlen, .cached_fd = -EBADF, .tmp_fd = -EBADF};
 	const struct tar_entry *e;
 	uint64_t n = 0;
 	int r;
 
 	err[0] = 0;
-	*res = (struct unpack_result){ 0 };
+	*res = (struct unpack_result){0};
 	u.buf = malloc(COPY_BUF);
 	if (!u.buf)
 		return -ENOMEM;
@@ -584,8 +612,8 @@ int unpack_layer(int fd, off_t offset, int64_t length, int dirfd, const struct u
 		if (r == 0)
 			break;
 		if (++n > o->limits.max_entries) {
-			r = failf(&u, -EFBIG, "layer entry '%s': more than %llu entries (KAKURI_MAX_LAYER_ENTRIES)", e->path,
-				  (unsigned long long)o->limits.max_entries);
+			r = failf(&u, -EFBIG, "layer entry '%s': more than %llu entries (KAKURI_MAX_LAYER_ENTRIES)",
+				  e->path, (unsigned long long)o->limits.max_entries);
 			break;
 		}
 		if (e->size > o->limits.max_bytes || u.declared + e->size > o->limits.max_bytes) {
@@ -615,8 +643,9 @@ int unpack_layer(int fd, off_t offset, int64_t length, int dirfd, const struct u
 			break;
 		uint64_t out = dstream_out_bytes(u.ds), in = dstream_in_bytes(u.ds);
 		if (out > o->limits.max_bytes || (out > RATIO_GRACE && in > 0 && out / in > o->limits.max_ratio)) {
-			r = failf(&u, -EFBIG, "layer data after the end of the tar archive exceeds the size or ratio limit "
-					      "(a decompression bomb?)");
+			r = failf(&u, -EFBIG,
+				  "layer data after the end of the tar archive exceeds the size or ratio limit "
+				  "(a decompression bomb?)");
 			goto out;
 		}
 	}

@@ -46,10 +46,10 @@ struct unpack_limits {
 
 struct unpack_opts {
 	struct unpack_limits limits;
-	bool rootless;	    /* skip device nodes; user.overlay.* for opaque dirs */
-	bool quiet;	    /* no notes on stderr for skipped entries */
-	uid_t max_id;	    /* highest uid/gid that is mapped (rootless; 0: no check) */
-	bool no_in_digest;  /* the caller verifies the blob digest: in_digest stays "" */
+	bool rootless;	   /* skip device nodes; user.overlay.* for opaque dirs */
+	bool quiet;	   /* no notes on stderr for skipped entries */
+	uid_t max_id;	   /* highest uid/gid that is mapped (rootless; 0: no check) */
+	bool no_in_digest; /* the caller verifies the blob digest: in_digest stays "" */
 };
 
 struct unpack_result {

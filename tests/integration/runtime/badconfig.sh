@@ -38,6 +38,14 @@ test_cwd_relative() { bad_config process.cwd '.process.cwd = "tmp"'; }
 test_root_missing() { bad_config root.path '.root.path = "no-such-rootfs"'; }
 test_root_absent() { bad_config root 'del(.root)'; }
 test_mount_no_destination() { bad_config 'mounts[' '.mounts += [{"type": "tmpfs", "source": "tmpfs"}]'; }
+test_cap_unknown() {
+	if ! is_kakuri; then
+		skip "runc 1.1 only warns about unknown capability names"
+		return
+	fi
+	bad_config process.capabilities.bounding '.process.capabilities.bounding += ["CAP_BOGUS"]'
+}
+
 test_rlimit_unknown() { bad_config process.rlimits '.process.rlimits = [{"type": "RLIMIT_BOGUS", "soft": 1, "hard": 1}]'; }
 test_rlimit_soft_above_hard() {
 	bad_config process.rlimits '.process.rlimits = [{"type": "RLIMIT_NOFILE", "soft": 1000, "hard": 10}]'
@@ -135,6 +143,7 @@ run_test "mount without destination fails (kakuri: names mounts[N])" test_mount_
 run_test "mount destination escaping via .. never lands outside the rootfs (kakuri: rejected, names mounts[N])" test_mount_dotdot_escape
 run_test "unknown rlimit type fails (kakuri: names process.rlimits)" test_rlimit_unknown
 run_test "rlimit soft above hard fails (kakuri: names process.rlimits)" test_rlimit_soft_above_hard
+run_test "unknown capability name fails (kakuri: names process.capabilities.bounding)" test_cap_unknown
 run_test "invalid JSON fails (kakuri: names config.json)" test_invalid_json
 run_test "missing config.json fails (kakuri: names config.json)" test_missing_config
 run_test "ociVersion 'banana' fails (kakuri: names ociVersion)" test_oci_version_garbage
