@@ -20,6 +20,13 @@ const char *const spec_seccomp_action_names[] = {
     NULL,
 };
 
+const char *spec_seccomp_action_name(int action)
+{
+	if (action < 0 || action > OCI_SCMP_ACT_NOTIFY)
+		return "?";
+	return spec_seccomp_action_names[action];
+}
+
 const char *const spec_seccomp_op_names[] = {
     [OCI_SCMP_CMP_NE] = "SCMP_CMP_NE",
     [OCI_SCMP_CMP_LT] = "SCMP_CMP_LT",

@@ -275,6 +275,7 @@ void spec_free(struct oci_spec *spec);
 void spec_process_free(struct oci_process *p);
 
 const char *spec_ns_name(enum oci_ns_type t); /* "pid", "network", … */
+const char *spec_seccomp_action_name(int action); /* "SCMP_ACT_ERRNO", …, or "?" */
 int spec_ns_clone_flag(enum oci_ns_type t);    /* CLONE_NEWPID, … */
 const char *spec_annotation(const struct oci_spec *spec, const char *key); /* or NULL */
 /* "prestart", "createRuntime", …: the config.json key of a hook kind (NULL if out of range). */

@@ -98,23 +98,6 @@ static const struct {
     {"SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV", SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV},
 };
 
-static const char *action_name(int action)
-{
-	static const char *const names[] = {
-	    [OCI_SCMP_ACT_KILL] = "SCMP_ACT_KILL",
-	    [OCI_SCMP_ACT_KILL_PROCESS] = "SCMP_ACT_KILL_PROCESS",
-	    [OCI_SCMP_ACT_KILL_THREAD] = "SCMP_ACT_KILL_THREAD",
-	    [OCI_SCMP_ACT_TRAP] = "SCMP_ACT_TRAP",
-	    [OCI_SCMP_ACT_ERRNO] = "SCMP_ACT_ERRNO",
-	    [OCI_SCMP_ACT_TRACE] = "SCMP_ACT_TRACE",
-	    [OCI_SCMP_ACT_ALLOW] = "SCMP_ACT_ALLOW",
-	    [OCI_SCMP_ACT_LOG] = "SCMP_ACT_LOG",
-	    [OCI_SCMP_ACT_NOTIFY] = "SCMP_ACT_NOTIFY",
-	};
-	if (action < 0 || (size_t)action >= ELEMENTSOF(names))
-		return "?";
-	return names[action];
-}
 
 /* errnoRet applies to ERRNO (the errno returned) and TRACE (the value the tracer sees in
  * PTRACE_GETEVENTMSG); both default to EPERM, as in runc. */
@@ -392,7 +375,7 @@ static int generate(const struct oci_seccomp *spec, uint32_t def, struct seccomp
 	ctx = seccomp_init(def);
 	if (!ctx)
 		return log_error_errno(-EINVAL, "linux.seccomp: cannot initialize libseccomp with defaultAction %s",
-				       action_name(spec->default_action));
+				       spec_seccomp_action_name(spec->default_action));
 	/* A binary search over the syscall numbers instead of libseccomp's default linear list
 	 * (sorted by number, so a low-numbered syscall like read(2) is compared against every
 	 * rule first): a few comparisons per syscall for any profile size. Kernels from 5.11
