@@ -100,7 +100,10 @@ cat >"$bundle/config.json" <<'EOF'
 EOF
 
 # name, binary, global flags: one line each.
-printf '%s\n' "kakuri|$KAKURI|$KAKURI_FLAGS" "crun|$CRUN|$CRUN_FLAGS" "runc|$RUNC|$RUNC_FLAGS" \
+# kakuri runs twice: as is (it makes a cgroup, as runc does) and with cgroups disabled
+# (as crun runs here), so each ratio below compares like with like.
+printf '%s\n' "kakuri|$KAKURI|$KAKURI_FLAGS" "kakuri-nocg|$KAKURI|--cgroup-manager=disabled $KAKURI_FLAGS" \
+	"crun|$CRUN|$CRUN_FLAGS" "runc|$RUNC|$RUNC_FLAGS" \
 	>"$tmp/runtimes"
 
 # Runs outside the timed region (hyperfine --prepare): deletes whatever a `run` left in its
@@ -149,7 +152,7 @@ while IFS='|' read -r name bin flags; do
 		--prepare "sh '$tmp/sweep.sh' '$name' '$bin' '$flags' '$st'" \
 		"'$bin' $flags --root '$st' run --bundle '$bundle' kk-b\$\$ >/dev/null"
 done <"$tmp/runtimes"
-cat "$tmp"/kakuri.status "$tmp"/crun.status "$tmp"/runc.status | sed 's/^/# /'
+cat "$tmp"/kakuri.status "$tmp"/kakuri-nocg.status "$tmp"/crun.status "$tmp"/runc.status | sed 's/^/# /'
 
 if [ -n "$ok_names" ]; then
 	mkdir -p "$(dirname "$OUT")"
@@ -173,16 +176,16 @@ rss() { # rss NAME BIN FLAGS ST -> "max median" in KiB
 }
 
 echo
-printf '%-8s %12s %12s %10s %10s %14s %14s %9s\n' runtime median_ms mean_ms min_ms max_ms \
+printf '%-12s %12s %12s %10s %10s %14s %14s %9s\n' runtime median_ms mean_ms min_ms max_ms \
 	peak_rss_kib median_rss_kib leftovers
-for name in kakuri crun runc; do
+for name in kakuri kakuri-nocg crun runc; do
 	IFS='|' read -r bin flags <<EOF
 $(grep "^$name|" "$tmp/runtimes" | cut -d'|' -f2-)
 EOF
 	case " $ok_names " in
 	*" $name "*) ;;
 	*)
-		printf '%-8s %s\n' "$name" "failed"
+		printf '%-12s %s\n' "$name" "failed"
 		continue
 		;;
 	esac
@@ -195,7 +198,7 @@ EOF
 	# shellcheck disable=SC2046
 	set -- $(rss "$name" "$bin" "$flags" "$st")
 	left=$(sort -u "$st.leftovers" | grep -c . || true)
-	printf '%-8s %12.2f %12.2f %10.2f %10.2f %14s %14s %9s' "$name" "$med" "$mean" "$min" "$max" \
+	printf '%-12s %12.2f %12.2f %10.2f %10.2f %14s %14s %9s' "$name" "$med" "$mean" "$min" "$max" \
 		"$1" "$2" "$left"
 	[ "$bad" -gt 0 ] && printf '  (%s runs failed)' "$bad"
 	echo
@@ -211,8 +214,9 @@ ratio() {
 	fi
 }
 echo
-echo "kakuri/crun median: $(ratio kakuri crun)"
-echo "kakuri/runc median: $(ratio kakuri runc)"
-echo "crun/runc median:   $(ratio crun runc)"
+echo "kakuri-nocg/crun median: $(ratio kakuri-nocg crun)   (neither makes a cgroup)"
+echo "kakuri/runc median:      $(ratio kakuri runc)   (both make a cgroup)"
+echo "kakuri/crun median:      $(ratio kakuri crun)   (kakuri makes a cgroup, crun does not)"
+echo "crun/runc median:        $(ratio crun runc)"
 [ -n "$ok_names" ] && echo "hyperfine JSON: $OUT"
 exit 0
