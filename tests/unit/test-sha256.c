@@ -2,13 +2,97 @@
 /* SHA-256 against the FIPS 180-4 example messages (NIST's "SHA-256" examples: one-block
  * "abc", two-block 448-bit message, and the one-million-'a' long message), the 896-bit
  * message of the SHA-2 test set, and messages around the padding boundaries (55/56/63/64
- * bytes), hashed in one call and fed in every chunking. */
+ * bytes), hashed in one call and fed in every chunking. Each check runs once per block
+ * implementation the CPU has (portable, x86 SHA extensions), and the implementations are
+ * compared with each other on random messages, alignments and update splits. */
+#include <errno.h>
+#include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
+#include "lib/sha256-impl.h"
 #include "lib/sha256.h"
 #include "tap.h"
+
+/* Every implementation this build and CPU have, portable first. */
+static size_t available_impls(enum sha256_impl ret[3])
+{
+	size_t n = 0;
+
+	ret[n++] = SHA256_IMPL_PORTABLE;
+	if (sha256_impl_set(SHA256_IMPL_X86_SHA) == 0)
+		ret[n++] = SHA256_IMPL_X86_SHA;
+	sha256_impl_set(SHA256_IMPL_AUTO);
+	return n;
+}
+
+/* Runs check() under each implementation and says which one a failure came from. */
+static void for_each_impl(void (*check)(void))
+{
+	enum sha256_impl impl[3];
+	size_t n = available_impls(impl);
+
+	for (size_t k = 0; k < n; k++) {
+		int failed_before = tap_cur_failed;
+
+		tap_cur_failed = 0;
+		CHECK(sha256_impl_set(impl[k]) == 0);
+		CHECK(sha256_impl_get() == impl[k]);
+		check();
+		if (tap_cur_failed)
+			printf("#   ^ with the %s implementation\n", sha256_impl_name(impl[k]));
+		tap_cur_failed |= failed_before;
+	}
+	sha256_impl_set(SHA256_IMPL_AUTO);
+}
+
+/* Whether /proc/cpuinfo lists flag for the first CPU (the kernel's names: "sha_ni",
+ * "sse4_1", "ssse3"). */
+static bool cpuinfo_has_flag(const char *flag)
+{
+	FILE *f = fopen("/proc/cpuinfo", "re");
+	char line[8192];
+	bool found = false;
+
+	if (!f)
+		return false;
+	while (fgets(line, sizeof(line), f)) {
+		char *colon = strchr(line, ':');
+
+		if (strncmp(line, "flags", 5) != 0 || !colon)
+			continue;
+		for (char *tok = strtok(colon + 1, " \t\n"); tok; tok = strtok(NULL, " \t\n"))
+			if (strcmp(tok, flag) == 0)
+				found = true;
+		break;
+	}
+	fclose(f);
+	return found;
+}
+
+/* Without this, a broken cpuid check would quietly test the portable code twice. */
+TEST(hardware_path_is_used_where_the_cpu_has_it)
+{
+	bool x86 = false;
+#if defined(__x86_64__) || defined(__i386__)
+	x86 = true;
+#endif
+	bool has = x86 && cpuinfo_has_flag("sha_ni") && cpuinfo_has_flag("sse4_1") && cpuinfo_has_flag("ssse3");
+
+	printf("# cpu %s sha_ni+sse4_1+ssse3; default implementation: %s\n", has ? "has" : "lacks",
+	       sha256_impl_name(sha256_impl_get()));
+	CHECK(sha256_impl_set(SHA256_IMPL_X86_SHA) == (has ? 0 : -ENOTSUP));
+	CHECK(sha256_impl_set(SHA256_IMPL_AUTO) == 0);
+	CHECK(sha256_impl_get() == (has ? SHA256_IMPL_X86_SHA : SHA256_IMPL_PORTABLE));
+	CHECK(sha256_impl_set(SHA256_IMPL_PORTABLE) == 0);
+	CHECK(sha256_impl_get() == SHA256_IMPL_PORTABLE);
+	CHECK(sha256_impl_set((enum sha256_impl)42) == -EINVAL);
+	CHECK(sha256_impl_get() == SHA256_IMPL_PORTABLE);
+	CHECK(sha256_impl_set(SHA256_IMPL_AUTO) == 0);
+}
 
 static void hex_of(const void *data, size_t len, char out[SHA256_HEX_SIZE])
 {
@@ -38,7 +122,7 @@ static const struct {
      "cf5b16a778af8380036ce59e7b0492370b249b11e8f07a51afac45037afee9d1"},
 };
 
-TEST(fips_180_4_examples)
+static void check_fips_180_4_examples(void)
 {
 	char hex[SHA256_HEX_SIZE];
 	for (size_t i = 0; i < sizeof(vectors) / sizeof(vectors[0]); i++) {
@@ -47,7 +131,12 @@ TEST(fips_180_4_examples)
 	}
 }
 
-TEST(one_million_a)
+TEST(fips_180_4_examples)
+{
+	for_each_impl(check_fips_180_4_examples);
+}
+
+static void check_one_million_a(void)
 {
 	char *m = repeat('a', 1000000), hex[SHA256_HEX_SIZE];
 	CHECK(m != NULL);
@@ -73,8 +162,13 @@ TEST(one_million_a)
 	free(m);
 }
 
+TEST(one_million_a)
+{
+	for_each_impl(check_one_million_a);
+}
+
 /* Lengths where the padding needs one more block (56 mod 64 and up) or exactly fills one. */
-TEST(padding_boundaries)
+static void check_padding_boundaries(void)
 {
 	static const struct {
 		size_t n;
@@ -109,7 +203,12 @@ TEST(padding_boundaries)
 	}
 }
 
-TEST(empty_updates_change_nothing)
+TEST(padding_boundaries)
+{
+	for_each_impl(check_padding_boundaries);
+}
+
+static void check_empty_updates_change_nothing(void)
 {
 	struct sha256_ctx c;
 	uint8_t d[SHA256_DIGEST_SIZE];
@@ -122,6 +221,143 @@ TEST(empty_updates_change_nothing)
 	sha256_final(&c, d);
 	sha256_hex(d, hex);
 	CHECK_STREQ(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
+TEST(empty_updates_change_nothing)
+{
+	for_each_impl(check_empty_updates_change_nothing);
+}
+
+/* xorshift64*: reproducible across runs and libcs, unlike rand(). */
+static uint64_t rng_state = 0x9e3779b97f4a7c15;
+
+static uint64_t rng(void)
+{
+	rng_state ^= rng_state >> 12;
+	rng_state ^= rng_state << 25;
+	rng_state ^= rng_state >> 27;
+	return rng_state * 0x2545f4914f6cdd1d;
+}
+
+/* Feeds m to c in random pieces: mostly short ones that leave and fill the partial block,
+ * sometimes long runs of whole blocks, sometimes empty. If switch_impls, each piece goes
+ * through a randomly chosen implementation: they must share the context's state format. */
+static void hash_in_pieces(const uint8_t *m, size_t len, const enum sha256_impl *impl, size_t n_impl, bool switch_impls,
+			   uint8_t ret_digest[SHA256_DIGEST_SIZE])
+{
+	struct sha256_ctx c;
+	size_t off = 0;
+
+	sha256_init(&c);
+	while (off < len) {
+		size_t left = len - off, n;
+		switch (rng() % 4) {
+		case 0:
+			n = rng() % 8;
+			break;
+		case 1:
+			n = rng() % 130;
+			break;
+		default:
+			n = rng() % (left + 1);
+			break;
+		}
+		if (n > left)
+			n = left;
+		if (switch_impls)
+			sha256_impl_set(impl[rng() % n_impl]);
+		sha256_update(&c, m + off, n);
+		off += n;
+	}
+	if (switch_impls)
+		sha256_impl_set(impl[rng() % n_impl]);
+	sha256_final(&c, ret_digest);
+}
+
+TEST(implementations_agree_on_random_messages_and_splits)
+{
+	enum sha256_impl impl[3];
+	size_t n_impl = available_impls(impl), mismatches = 0;
+
+	if (n_impl < 2)
+		printf("# only the portable implementation here: checking it against itself\n");
+	for (unsigned iter = 0; iter < 1500 && mismatches < 5; iter++) {
+		size_t len = rng() % 5001, align = rng() % 16;
+		/* Exactly sized, so the sanitizer build catches any read past the message; the
+		 * offset makes the hardware path's unaligned loads meet every alignment. */
+		uint8_t *buf = malloc(align + len > 0 ? align + len : 1), ref[SHA256_DIGEST_SIZE],
+			d[SHA256_DIGEST_SIZE];
+		uint8_t *m = buf + align;
+
+		CHECK(buf != NULL);
+		if (!buf)
+			return;
+		for (size_t i = 0; i < len; i++)
+			m[i] = (uint8_t)rng();
+		sha256_impl_set(SHA256_IMPL_PORTABLE);
+		sha256(m, len, ref);
+		for (size_t k = 0; k < n_impl; k++) {
+			sha256_impl_set(impl[k]);
+			sha256(m, len, d);
+			bool one_shot_ok = memcmp(d, ref, sizeof(d)) == 0;
+			hash_in_pieces(m, len, impl, n_impl, false, d);
+			bool pieces_ok = memcmp(d, ref, sizeof(d)) == 0;
+			if (!one_shot_ok || !pieces_ok) {
+				printf("#   %s: length %zu, alignment %zu: %s differs from portable\n",
+				       sha256_impl_name(impl[k]), len, align,
+				       one_shot_ok ? "split update" : "one-shot digest");
+				tap_cur_failed = 1;
+				mismatches++;
+			}
+		}
+		hash_in_pieces(m, len, impl, n_impl, true, d);
+		if (memcmp(d, ref, sizeof(d)) != 0) {
+			printf("#   length %zu: switching implementations mid-message changes the digest\n", len);
+			tap_cur_failed = 1;
+			mismatches++;
+		}
+		free(buf);
+	}
+	sha256_impl_set(SHA256_IMPL_AUTO);
+}
+
+static double now(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/* Throughput for the record (bench/pull.sh depends on it); no assertion, since shared CI
+ * machines and the sanitizer build make any threshold flaky. */
+TEST(throughput)
+{
+	enum sha256_impl impl[3];
+	size_t n_impl = available_impls(impl), size = 1 << 20;
+	uint8_t *buf = malloc(size), d[SHA256_DIGEST_SIZE];
+
+	CHECK(buf != NULL);
+	if (!buf)
+		return;
+	for (size_t i = 0; i < size; i++)
+		buf[i] = (uint8_t)rng();
+	for (size_t k = 0; k < n_impl; k++) {
+		size_t bytes = 0;
+		double t0, t;
+
+		sha256_impl_set(impl[k]);
+		sha256(buf, size, d); /* warm up caches and the resolver */
+		t0 = now();
+		do {
+			sha256(buf, size, d);
+			bytes += size;
+			t = now() - t0;
+		} while (t < 0.3);
+		printf("# sha256 %s: %.0f MB/s\n", sha256_impl_name(impl[k]), (double)bytes / t / 1e6);
+	}
+	sha256_impl_set(SHA256_IMPL_AUTO);
+	free(buf);
 }
 
 TAP_MAIN
