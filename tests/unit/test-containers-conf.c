@@ -475,6 +475,12 @@ TEST(sysctls_and_env_checked)
 		   "@/etc/containers.conf:2: [containers] default_sysctls: 'net.ipv4.ip_forward' is not name=value");
 	put("etc/containers.conf", "[containers]\nenv = [\"=x\"]\n");
 	load_fails(false, "@/etc/containers.conf:2: [containers] env: '=x' is not NAME=value");
+	/* Messages stay one line whatever the value holds. */
+	put("etc/containers.conf", "[containers]\nenv = [\"A\\nB=1\"]\n");
+	load_fails(false, "@/etc/containers.conf:2: [containers] env: 'A\\nB=1' is not NAME=value");
+	put("etc/containers.conf", "[containers]\ndefault_capabilities = [\"\\u001b[31mred\"]\n");
+	load_fails(false,
+		   "@/etc/containers.conf:2: [containers] default_capabilities: unknown capability '\\x1b[31mred'");
 }
 
 TEST(wrong_types_name_file_line_and_key)

@@ -45,6 +45,9 @@ int config_bad(struct config_loader *l, const struct config_key_spec *k, unsigne
 int config_bad_type(struct config_loader *l, const struct config_key_spec *k, const struct toml_value *v,
 		    const char *want);
 const char *config_article(enum toml_type t); /* "a" / "an" */
+/* A copy of s with control characters written as \n, \t, \r, \xNN: messages echo values and
+ * file names, and must stay one line. NULL on ENOMEM. */
+char *config_escape_controls(const char *s);
 
 size_t config_strv_len(char *const *v);
 void config_strv_free(char **v);

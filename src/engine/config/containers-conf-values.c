@@ -61,6 +61,29 @@ int config_strv_copy(const char *const *src, char ***ret)
 	return 0;
 }
 
+char *config_escape_controls(const char *s)
+{
+	size_t n = 0;
+	for (const char *c = s; *c; c++)
+		n += ((unsigned char)*c < 0x20 || *c == 0x7f) ? 4 : 1;
+	char *out = malloc(n + 1), *o = out;
+	if (!out)
+		return NULL;
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '\n' || c == '\t' || c == '\r') {
+			*o++ = '\\';
+			*o++ = c == '\n' ? 'n' : c == '\t' ? 't' : 'r';
+		} else if (c < 0x20 || c == 0x7f) {
+			o += sprintf(o, "\\x%02x", c);
+		} else {
+			*o++ = (char)c;
+		}
+	}
+	*o = 0;
+	return out;
+}
+
 const char *config_article(enum toml_type t)
 {
 	return t == TOML_ARRAY || t == TOML_INTEGER ? "an" : "a";

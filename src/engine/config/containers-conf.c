@@ -455,7 +455,7 @@ int engine_config_load_from(struct engine_config *ret, const struct engine_confi
 		r = load_file(&l, override, "CONTAINERS_CONF_OVERRIDE");
 	if (r < 0) {
 		if (ret_err && l.err)
-			*ret_err = TAKE_PTR(l.err);
+			*ret_err = config_escape_controls(l.err);
 		free(l.err);
 		engine_config_free(&c);
 		return r == -ENOMEM ? r : -EINVAL;

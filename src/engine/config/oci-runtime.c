@@ -13,6 +13,8 @@
 
 #include "lib/cleanup.h"
 
+#include "containers-conf-internal.h"
+
 static bool is_executable(const char *path)
 {
 	struct stat st;
@@ -52,9 +54,8 @@ static int fail_runtime(char **ret_err, const char *fmt, ...)
 	if (k < 0)
 		return -ENOMEM;
 	if (ret_err)
-		*ret_err = msg;
-	else
-		free(msg);
+		*ret_err = config_escape_controls(msg);
+	free(msg);
 	return -ENOENT;
 }
 
