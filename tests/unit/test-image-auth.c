@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "engine/image/auth.h"
+#include "engine/image/registry.h"
 #include "lib/cleanup.h"
 #include "lib/fs.h"
 #include "tap.h"
@@ -127,3 +128,17 @@ TEST(auth_store_roundtrip)
 }
 
 TAP_MAIN
+
+/* registry_blob_should_reauth(): a blob 401 with a challenge gets exactly one retry with a
+ * fresh token; other statuses, a 401 without WWW-Authenticate, or a second 401 do not. */
+TEST(blob_reauth_decision)
+{
+	const char *www = "Bearer realm=\"https://auth.example/token\",service=\"reg\",scope=\"repository:a:pull\"";
+	CHECK(registry_blob_should_reauth(401, www, 0));
+	CHECK(!registry_blob_should_reauth(401, www, 1));
+	CHECK(!registry_blob_should_reauth(401, NULL, 0));
+	CHECK(!registry_blob_should_reauth(401, "", 0));
+	CHECK(!registry_blob_should_reauth(403, www, 0));
+	CHECK(!registry_blob_should_reauth(404, www, 0));
+	CHECK(!registry_blob_should_reauth(200, www, 0));
+}

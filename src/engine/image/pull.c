@@ -12,6 +12,7 @@
 #include "engine/image/image.h"
 #include "engine/image/layer.h"
 #include "engine/image/manifest.h"
+#include "engine/image/partial.h"
 #include "engine/image/progress.h"
 #include "engine/image/reference.h"
 #include "engine/image/registry.h"
@@ -33,7 +34,19 @@ struct xfer {
 	int pipe_fd; /* to the unpacker, -EBADF when not unpacking or closed */
 	struct layer_job *job;
 	struct sha256_ctx sha;
-	uint64_t got;
+	uint64_t got;	 /* bytes of the blob in blob_fd (a resumed partial counts from 0) */
+	uint64_t offset; /* where the current request starts (Range) */
+	uint64_t session; /* bytes received by this process (for the test hook) */
+	bool partial;	  /* blob_fd is tmp/.partial/HEX (partial.h), not a scratch file */
+	bool keep;	  /* on failure, leave the partial for the next pull to resume */
+	bool taken;	  /* the partial was moved to the scratch dir for committing */
+	bool resumed;	  /* started from a partial: unpacked from the stored blob afterwards */
+	bool unpack_after;
+	bool want_restart, restarted; /* a resumed partial that did not verify */
+	bool status_seen;
+	int64_t range_start; /* of a 206's Content-Range, -1 if none */
+	unsigned reauths;
+	char *www_auth;
 	uint64_t tar_bytes, entries; /* the unpacker's report */
 	char *pend;
 	size_t pend_len, pend_off, pend_cap;
@@ -106,15 +119,80 @@ static int push_pending(struct xfer *x, const char *p, size_t len)
 	return 0;
 }
 
+/* KAKURI_PULL_TEST_ABORT_AFTER=BYTES (tests only): every blob transfer fails like a dropped
+ * connection once this process has received BYTES of it, leaving its partial behind. */
+static uint64_t test_abort_after;
+
+/* A Range request answered with the whole blob (200) means starting over; a 206 must start
+ * where we asked. */
+static bool xfer_check_status(struct xfer *x)
+{
+	long st = 0;
+	x->status_seen = true;
+	if (x->offset == 0)
+		return true;
+	curl_easy_getinfo(x->h, CURLINFO_RESPONSE_CODE, &st);
+	if (st == 206) {
+		if (x->range_start == (int64_t)x->offset)
+			return true;
+		snprintf(x->err, sizeof(x->err), "blob %s: asked for bytes from %llu, the registry sent %lld on",
+			 x->digest, (unsigned long long)x->offset, (long long)x->range_start);
+		x->keep = false;
+		return false;
+	}
+	log_debug("blob %s: the registry answered %ld to a Range request; downloading from the start", x->digest,
+		  st);
+	if (ftruncate(x->blob_fd, 0) < 0) {
+		snprintf(x->err, sizeof(x->err), "blob %s: cannot truncate the partial download: %s", x->digest,
+			 strerror(errno));
+		return false;
+	}
+	sha256_init(&x->sha);
+	x->got = x->offset = 0;
+	return true;
+}
+
+static size_t xfer_header(char *buf, size_t sz, size_t n, void *ud)
+{
+	struct xfer *x = ud;
+	size_t len = sz * n;
+	if (len >= 5 && strncmp(buf, "HTTP/", 5) == 0) {
+		free(x->www_auth);
+		x->www_auth = NULL;
+		x->range_start = -1;
+	} else if (len > 17 && strncasecmp(buf, "www-authenticate:", 17) == 0) {
+		const char *v = buf + 17;
+		size_t vl = len - 17;
+		while (vl > 0 && (*v == ' ' || *v == '\t'))
+			v++, vl--;
+		while (vl > 0 && (v[vl - 1] == '\r' || v[vl - 1] == '\n' || v[vl - 1] == ' '))
+			vl--;
+		free(x->www_auth);
+		x->www_auth = strndup(v, vl);
+	} else if (len > 14 && strncasecmp(buf, "content-range:", 14) == 0) {
+		unsigned long long start;
+		char *t = strndup(buf + 14, len - 14);
+		if (t && sscanf(t, " bytes %llu-", &start) == 1)
+			x->range_start = (int64_t)start;
+		free(t);
+	}
+	return len;
+}
+
 static size_t xfer_write(char *p, size_t sz, size_t n, void *ud)
 {
 	struct xfer *x = ud;
 	size_t len = sz * n;
+	if (!x->status_seen && !xfer_check_status(x)) {
+		x->failed = true;
+		return 0;
+	}
 	if (x->size >= 0 && x->got + len > (uint64_t)x->size) {
 		snprintf(x->err, sizeof(x->err),
 			 "blob %s: the registry sent more than the %lld bytes the manifest lists", x->digest,
 			 (long long)x->size);
 		x->failed = true;
+		x->keep = false;
 		return 0;
 	}
 	sha256_update(&x->sha, p, len);
@@ -129,6 +207,7 @@ static size_t xfer_write(char *p, size_t sz, size_t n, void *ud)
 			/* The unpacker stopped (it refused the layer): its report says why. */
 			x->pipe_fd = safe_close(x->pipe_fd);
 			x->failed = true;
+			x->keep = false;
 			return 0;
 		}
 		if (pending(x) > PEND_PAUSE && !x->paused) {
@@ -137,12 +216,59 @@ static size_t xfer_write(char *p, size_t sz, size_t n, void *ud)
 		}
 	}
 	x->got += len;
+	x->session += len;
 	progress_update(x->prog, x->idx, x->got);
+	if (test_abort_after > 0 && x->session >= test_abort_after) {
+		snprintf(x->err, sizeof(x->err), "blob %s: aborted after %llu bytes (KAKURI_PULL_TEST_ABORT_AFTER)",
+			 x->digest, (unsigned long long)x->session);
+		x->failed = true;
+		return 0;
+	}
 	return len;
 }
 
-/* Runs every transfer to completion. Returns 0, or -EIO if any failed (its err is set). */
-static int run_transfers(struct xfer *xs, size_t n)
+/* A handle for the rest of x's blob: from x->got on (a Range request when > 0). */
+static int xfer_open_handle(struct xfer *x, struct registry *reg)
+{
+	x->h = registry_blob_handle(reg, x->digest, x->got);
+	if (!x->h)
+		return -ENOMEM;
+	x->offset = x->got;
+	x->status_seen = false;
+	x->range_start = -1;
+	curl_easy_setopt(x->h, CURLOPT_WRITEFUNCTION, xfer_write);
+	curl_easy_setopt(x->h, CURLOPT_WRITEDATA, x);
+	curl_easy_setopt(x->h, CURLOPT_HEADERFUNCTION, xfer_header);
+	curl_easy_setopt(x->h, CURLOPT_HEADERDATA, x);
+	return 0;
+}
+
+/* A 401 on a blob (an expired token in a long pull): one new token, and the same request
+ * again. Nothing of the 401's body reached xfer_write (CURLOPT_FAILONERROR). */
+static bool xfer_reauth(struct xfer *x, struct registry *reg, CURLM *m, CURLcode result)
+{
+	long st = 0;
+	if (result != CURLE_HTTP_RETURNED_ERROR)
+		return false;
+	curl_easy_getinfo(x->h, CURLINFO_RESPONSE_CODE, &st);
+	if (!registry_blob_should_reauth(st, x->www_auth, x->reauths))
+		return false;
+	x->reauths++;
+	curl_multi_remove_handle(m, x->h);
+	curl_easy_cleanup(x->h);
+	x->h = NULL;
+	if (registry_reauthenticate(reg, x->www_auth) < 0 || xfer_open_handle(x, reg) < 0) {
+		snprintf(x->err, sizeof(x->err), "blob %s: HTTP 401, and authenticating again failed", x->digest);
+		x->keep = true;
+		return false;
+	}
+	curl_multi_add_handle(m, x->h);
+	return true;
+}
+
+/* Runs every transfer that has a handle and is not done to completion. Returns 0, or -EIO
+ * if any failed (its err is set). */
+static int run_transfers(struct xfer *xs, size_t n, struct registry *reg)
 {
 	CURLM *m = curl_multi_init();
 	struct curl_waitfd *extra = calloc(n + 1, sizeof(*extra));
@@ -156,7 +282,8 @@ static int run_transfers(struct xfer *xs, size_t n)
 	}
 	curl_multi_setopt(m, CURLMOPT_MAX_TOTAL_CONNECTIONS, MAX_PARALLEL);
 	for (size_t i = 0; i < n; i++)
-		curl_multi_add_handle(m, xs[i].h);
+		if (xs[i].h && !xs[i].done)
+			curl_multi_add_handle(m, xs[i].h);
 	for (;;) {
 		curl_multi_perform(m, &running);
 		CURLMsg *msg;
@@ -164,11 +291,16 @@ static int run_transfers(struct xfer *xs, size_t n)
 		while ((msg = curl_multi_info_read(m, &q))) {
 			if (msg->msg != CURLMSG_DONE)
 				continue;
+			/* msg dies with its handle, which a re-authentication replaces. */
+			CURLcode res = msg->data.result;
+			CURL *eh = msg->easy_handle;
 			for (size_t i = 0; i < n; i++)
-				if (xs[i].h == msg->easy_handle) {
+				if (xs[i].h == eh) {
+					if (xfer_reauth(&xs[i], reg, m, res))
+						break;
 					xs[i].done = true;
-					xs[i].code = msg->data.result;
-					if (msg->data.result != CURLE_OK)
+					xs[i].code = res;
+					if (res != CURLE_OK)
 						xs[i].failed = true;
 				}
 		}
@@ -201,6 +333,7 @@ static int run_transfers(struct xfer *xs, size_t n)
 			if (flush_pending(x) < 0) {
 				x->pipe_fd = safe_close(x->pipe_fd);
 				x->failed = true;
+				x->keep = false;
 				curl_multi_remove_handle(m, x->h);
 				x->done = true;
 				continue;
@@ -212,7 +345,8 @@ static int run_transfers(struct xfer *xs, size_t n)
 		}
 	}
 	for (size_t i = 0; i < n; i++) {
-		curl_multi_remove_handle(m, xs[i].h);
+		if (xs[i].h)
+			curl_multi_remove_handle(m, xs[i].h);
 		if (xs[i].failed)
 			r = -EIO;
 	}
@@ -370,6 +504,151 @@ static void short_id(const char *digest, char buf[static 24])
 	snprintf(buf, 24, "sha256:%.12s", digest_hex(digest));
 }
 
+/* Unpacks layer i from its stored (pinned) blob. */
+static int unpack_stored(struct store *s, struct pulled *p, const struct pull_opts *o, size_t i)
+{
+	const struct descriptor *d = &p->m->layers[i];
+	cleanup_free char *path = NULL;
+	char what[128], sid[24];
+	int r = store_blob_path(s, d->digest, &path);
+	if (r < 0)
+		return r;
+	cleanup_close int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return log_error_errno(-errno, "Blob %s: %m", d->digest);
+	short_id(d->digest, sid);
+	snprintf(what, sizeof(what), "%s/%s: layer %s", p->ref->registry, p->ref->repository, sid);
+	return layer_import(s, fd, 0, -1, p->cfg->diff_ids[i], d->digest, what, o->quiet, NULL);
+}
+
+static int hash_file(int fd, uint64_t n, struct sha256_ctx *c)
+{
+	static char buf[1 << 20];
+	for (uint64_t off = 0; off < n;) {
+		size_t want = n - off < sizeof(buf) ? (size_t)(n - off) : sizeof(buf);
+		ssize_t k = pread(fd, buf, want, (off_t)off);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			return k < 0 ? -errno : -EIO;
+		sha256_update(c, buf, (size_t)k);
+		off += (uint64_t)k;
+	}
+	return 0;
+}
+
+/* Where x's bytes go: its partial (resumed from where an earlier pull stopped, after hashing
+ * what is there), or, when another live pull owns that, a file in our scratch dir. */
+static int xfer_setup_file(struct store *s, struct xfer *x, int tfd)
+{
+	uint64_t have = 0;
+	int fd, r;
+	sha256_init(&x->sha);
+	fd = partial_open(s, x->digest, &have);
+	if (fd >= 0) {
+		x->blob_fd = fd;
+		x->partial = true;
+		if (have > 0 && (x->size < 0 || have <= (uint64_t)x->size)) {
+			r = hash_file(fd, have, &x->sha);
+			if (r < 0)
+				return log_error_errno(r, "Failed to read the partial download of %s: %m", x->digest);
+			x->got = have;
+			x->resumed = true;
+			x->done = x->size >= 0 && have == (uint64_t)x->size;
+			log_debug("blob %s: %s partial download (%llu bytes)", x->digest,
+				  x->done ? "verifying a complete" : "resuming with a Range request after a",
+				  (unsigned long long)have);
+		} else if (have > 0 && ftruncate(fd, 0) < 0) {
+			return log_error_errno(-errno, "Failed to truncate the partial download of %s: %m", x->digest);
+		}
+		return 0;
+	}
+	if (fd == -EBUSY)
+		log_debug("blob %s: another pull is downloading it; using our own scratch file", x->digest);
+	else
+		log_debug_errno(fd, "blob %s: no partial download file (%m); using a scratch file", x->digest);
+	x->blob_fd = openat(tfd, x->blob_name, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (x->blob_fd < 0)
+		return log_error_errno(-errno, "Failed to create a scratch file: %m");
+	return 0;
+}
+
+/* Checks a finished transfer: the unpacker's report, the diff_id, the blob digest. Sets
+ * *bad (after logging) if x failed; sets x->want_restart instead for a resumed partial that
+ * does not verify (its old bytes may be what is wrong). */
+static void xfer_verify(struct store *s, struct pulled *p, struct xfer *x, bool *bad)
+{
+	char computed[DIGEST_STRING_SIZE];
+	digest_final(&x->sha, computed);
+	if (x->job) {
+		struct unpack_result res;
+		cleanup_free char *err = NULL;
+		int jr = layer_unpack_finish(s, x->job, &res, &err);
+		if (jr < 0) {
+			char sid[24];
+			layer_job_free(x->job);
+			x->job = NULL;
+			if (x->failed && x->keep) {
+				/* The transfer broke off: that, not the truncated layer, is the news. */
+				if (!x->err[0])
+					registry_describe_failure(x->h, x->code, x->digest, x->err, sizeof(x->err));
+				log_error("%s/%s: %s", p->ref->registry, p->ref->repository, x->err);
+			} else {
+				short_id(x->digest, sid);
+				log_error("%s/%s: layer %s refused: %s", p->ref->registry, p->ref->repository, sid,
+					  err ? err : strerror(-jr));
+				x->keep = false;
+			}
+			*bad = true;
+			return;
+		}
+		/* The blob digest is checked below, on the bytes as they came in. */
+		if (!x->failed && !STREQ(res.diff_id, p->cfg->diff_ids[x->idx])) {
+			snprintf(x->err, sizeof(x->err), "layer %s: diff_id mismatch (the config says %s, the layer is %s)",
+				 x->digest, p->cfg->diff_ids[x->idx], res.diff_id);
+			x->failed = true;
+			x->keep = false;
+		}
+		x->tar_bytes = res.tar_bytes;
+		x->entries = res.entries;
+	}
+	if (!x->failed && (!STREQ(computed, x->digest) || (x->size >= 0 && x->got != (uint64_t)x->size))) {
+		x->keep = false;
+		if (x->resumed && !x->restarted) {
+			log_debug("blob %s: the resumed download hashes to %s; downloading it again from the start",
+				  x->digest, computed);
+			x->want_restart = true;
+			return;
+		}
+		snprintf(x->err, sizeof(x->err), "blob %s: content hashes to %s (%llu bytes)", x->digest, computed,
+			 (unsigned long long)x->got);
+		x->failed = true;
+	}
+	if (x->failed) {
+		if (!x->err[0])
+			registry_describe_failure(x->h, x->code, x->digest, x->err, sizeof(x->err));
+		if (!*bad)
+			log_error("%s/%s: %s", p->ref->registry, p->ref->repository, x->err);
+		*bad = true;
+	}
+}
+
+static int xfer_restart(struct xfer *x, struct registry *reg)
+{
+	if (ftruncate(x->blob_fd, 0) < 0)
+		return log_error_errno(-errno, "Failed to truncate the download of %s: %m", x->digest);
+	if (x->h)
+		curl_easy_cleanup(x->h);
+	x->h = NULL;
+	sha256_init(&x->sha);
+	x->got = 0;
+	x->done = x->failed = x->want_restart = false;
+	x->restarted = x->keep = true;
+	x->code = CURLE_OK;
+	x->err[0] = 0;
+	return xfer_open_handle(x, reg);
+}
+
 static int fetch_layers(struct store *s, struct pulled *p, const struct pull_opts *o, struct progress *prog)
 {
 	size_t n = p->m->n_layers;
@@ -394,6 +673,8 @@ static int fetch_layers(struct store *s, struct pulled *p, const struct pull_opt
 		r = tfd;
 		goto out;
 	}
+	const char *ab = getenv("KAKURI_PULL_TEST_ABORT_AFTER");
+	test_abort_after = ab ? strtoull(ab, NULL, 10) : 0;
 	for (size_t i = 0; i < n; i++) {
 		const struct descriptor *d = &p->m->layers[i];
 		char label[48], sid[24];
@@ -405,17 +686,8 @@ static int fetch_layers(struct store *s, struct pulled *p, const struct pull_opt
 			continue;
 		}
 		if (plan[i] == 2) {
-			cleanup_free char *path = NULL;
 			progress_start(prog, i, label, (uint64_t)d->size);
-			r = store_blob_path(s, d->digest, &path);
-			cleanup_close int fd = r >= 0 ? open(path, O_RDONLY | O_CLOEXEC) : -EBADF;
-			if (fd < 0) {
-				r = log_error_errno(-errno, "Blob %s: %m", d->digest);
-				goto out;
-			}
-			char what[128];
-			snprintf(what, sizeof(what), "%s/%s: layer %s", p->ref->registry, p->ref->repository, sid);
-			r = layer_import(s, fd, 0, -1, p->cfg->diff_ids[i], d->digest, what, o->quiet, NULL);
+			r = unpack_stored(s, p, o, i);
 			if (r < 0)
 				goto out;
 			progress_end(prog, i, "done (from the store)");
@@ -427,14 +699,16 @@ static int fetch_layers(struct store *s, struct pulled *p, const struct pull_opt
 		x->size = d->size;
 		x->prog = prog;
 		x->pipe_fd = -EBADF;
-		sha256_init(&x->sha);
+		x->keep = true;
 		snprintf(x->blob_name, sizeof(x->blob_name), "pull-%zu-%.16s", i, digest_hex(d->digest));
-		x->blob_fd = openat(tfd, x->blob_name, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-		if (x->blob_fd < 0) {
-			r = log_error_errno(-errno, "Failed to create a scratch file: %m");
+		r = xfer_setup_file(s, x, tfd);
+		if (r < 0)
 			goto out;
-		}
-		if (plan[i] == 3) {
+		if (plan[i] == 3 && x->resumed) {
+			/* The bytes already on disk cannot go through the pipe cheaply; the layer is
+			 * unpacked from the committed blob instead. */
+			x->unpack_after = true;
+		} else if (plan[i] == 3) {
 			int pp[2];
 			if (pipe2(pp, O_CLOEXEC) < 0) {
 				r = log_error_errno(-errno, "pipe failed: %m");
@@ -450,60 +724,34 @@ static int fetch_layers(struct store *s, struct pulled *p, const struct pull_opt
 			x->pipe_fd = pp[1];
 			fcntl(x->pipe_fd, F_SETFL, O_NONBLOCK);
 		}
-		x->h = registry_blob_handle(p->reg, d->digest);
-		if (!x->h) {
-			r = -ENOMEM;
-			goto out;
-		}
-		curl_easy_setopt(x->h, CURLOPT_WRITEFUNCTION, xfer_write);
-		curl_easy_setopt(x->h, CURLOPT_WRITEDATA, x);
 		progress_start(prog, i, label, (uint64_t)d->size);
+		if (x->done) {
+			progress_update(prog, i, x->got);
+			continue; /* a complete partial */
+		}
+		r = xfer_open_handle(x, p->reg);
+		if (r < 0)
+			goto out;
 	}
 	if (nx > 0) {
-		int tr = run_transfers(xs, nx);
+		bool bad = false, again = false;
+		int tr = run_transfers(xs, nx, p->reg);
 		/* Hear every unpacker first: a refused layer explains a broken pipe. */
-		bool bad = false;
 		for (size_t k = 0; k < nx; k++) {
-			struct xfer *x = &xs[k];
-			char computed[DIGEST_STRING_SIZE];
-			digest_final(&x->sha, computed);
-			if (x->job) {
-				struct unpack_result res;
-				cleanup_free char *err = NULL;
-				int jr = layer_unpack_finish(s, x->job, &res, &err);
-				if (jr < 0) {
-					char sid[24];
-					short_id(x->digest, sid);
-					log_error("%s/%s: layer %s refused: %s", p->ref->registry, p->ref->repository,
-						  sid, err ? err : strerror(-jr));
-					layer_job_free(x->job);
-					x->job = NULL;
-					bad = true;
-					continue;
-				}
-				/* The blob digest is checked below, on the bytes as they came in. */
-				if (!x->failed && !STREQ(res.diff_id, p->cfg->diff_ids[x->idx])) {
-					snprintf(x->err, sizeof(x->err),
-						 "layer %s: diff_id mismatch (the config says %s, the layer is %s)",
-						 x->digest, p->cfg->diff_ids[x->idx], res.diff_id);
-					x->failed = true;
-				}
-				x->tar_bytes = res.tar_bytes;
-				x->entries = res.entries;
-			}
-			if (!x->failed &&
-			    (!STREQ(computed, x->digest) || (x->size >= 0 && x->got != (uint64_t)x->size))) {
-				snprintf(x->err, sizeof(x->err), "blob %s: content hashes to %s (%llu bytes)",
-					 x->digest, computed, (unsigned long long)x->got);
-				x->failed = true;
-			}
-			if (x->failed) {
-				if (!x->err[0])
-					registry_describe_failure(x->h, x->code, x->digest, x->err, sizeof(x->err));
-				if (!bad)
-					log_error("%s/%s: %s", p->ref->registry, p->ref->repository, x->err);
-				bad = true;
-			}
+			xfer_verify(s, p, &xs[k], &bad);
+			again |= xs[k].want_restart;
+		}
+		if (again && !bad && tr >= 0) {
+			/* Resumed partials that did not verify: once more from the first byte. */
+			for (size_t k = 0; k < nx && r >= 0; k++)
+					if (xs[k].want_restart)
+					r = xfer_restart(&xs[k], p->reg);
+			if (r < 0)
+				goto out;
+			tr = run_transfers(xs, nx, p->reg);
+			for (size_t k = 0; k < nx; k++)
+				if (xs[k].restarted)
+					xfer_verify(s, p, &xs[k], &bad);
 		}
 		if (bad || tr < 0) {
 			for (size_t k = 0; k < nx; k++)
@@ -517,8 +765,15 @@ static int fetch_layers(struct store *s, struct pulled *p, const struct pull_opt
 			goto out;
 		for (size_t k = 0; k < nx && r >= 0; k++) {
 			struct xfer *x = &xs[k];
+			/* The partial moves while we hold its flock: nobody can have opened and
+			 * locked it in between (partial_open() checks the name after locking). */
+			if (x->partial) {
+				r = partial_take(s, x->digest, x->blob_name);
+				x->taken = r >= 0;
+			}
 			x->blob_fd = safe_close(x->blob_fd);
-			r = store_blob_commit(s, x->blob_name, x->digest);
+			if (r >= 0)
+				r = store_blob_commit(s, x->blob_name, x->digest);
 			if (r >= 0)
 				r = store_pin_blob(s, x->digest);
 			if (r >= 0 && x->job) {
@@ -527,20 +782,34 @@ static int fetch_layers(struct store *s, struct pulled *p, const struct pull_opt
 				if (r >= 0)
 					r = store_pin_layer(s, p->cfg->diff_ids[x->idx]);
 			}
-			progress_end(prog, x->idx, "done");
+			if (!x->unpack_after)
+				progress_end(prog, x->idx, "done");
 		}
 		store_unlock(s);
+		for (size_t k = 0; k < nx && r >= 0; k++) {
+			struct xfer *x = &xs[k];
+			if (!x->unpack_after)
+				continue;
+			r = unpack_stored(s, p, o, x->idx);
+			if (r >= 0)
+				progress_end(prog, x->idx, "done (resumed)");
+		}
 	}
 out:
 	for (size_t k = 0; k < nx; k++) {
 		struct xfer *x = &xs[k];
 		if (x->h)
 			curl_easy_cleanup(x->h);
+		/* Still ours (locked): a transfer failure leaves it to be resumed; anything
+		 * wrong with its content removes it. */
+		if (x->partial && x->blob_fd >= 0 && !x->taken && !(x->keep && r < 0))
+			partial_remove(s, x->digest);
 		safe_close(x->blob_fd);
 		if (x->job && x->job->pid > 0)
 			layer_unpack_abort(s, x->job);
 		layer_job_free(x->job);
 		free(x->pend);
+		free(x->www_auth);
 	}
 	free(xs);
 	free(plan);

@@ -162,7 +162,17 @@ static void set_authorization(struct registry *r, const char *value)
 {
 	free(r->authorization);
 	r->authorization = value ? strdup(value) : NULL;
-	curl_slist_free_all(r->headers);
+	if (r->headers) {
+		/* Blob handles in flight point at the old list (CURLOPT_HTTPHEADER is not
+		 * copied): keep it until the registry is freed. */
+		struct curl_slist **nv = realloc(r->retired, (r->n_retired + 1) * sizeof(*nv));
+		if (nv) {
+			r->retired = nv;
+			r->retired[r->n_retired++] = r->headers;
+		} else {
+			curl_slist_free_all(r->headers); /* only when no handle can be in flight */
+		}
+	}
 	r->headers = r->authorization ? curl_slist_append(NULL, r->authorization) : NULL;
 }
 
@@ -415,6 +425,9 @@ void registry_free(struct registry *r)
 		explicit_bzero(r->authorization, strlen(r->authorization));
 	free(r->authorization);
 	curl_slist_free_all(r->headers);
+	for (size_t i = 0; i < r->n_retired; i++)
+		curl_slist_free_all(r->retired[i]);
+	free(r->retired);
 	if (r->have_challenge)
 		auth_challenge_clear(&r->challenge);
 	free(r);
@@ -520,7 +533,22 @@ int registry_get_blob(struct registry *r, const char *digest, size_t max, char *
 	return 0;
 }
 
-CURL *registry_blob_handle(struct registry *r, const char *digest)
+bool registry_blob_should_reauth(long status, const char *www_auth, unsigned retries)
+{
+	return status == 401 && www_auth && *www_auth && retries == 0;
+}
+
+int registry_reauthenticate(struct registry *r, const char *www_auth)
+{
+	int k = take_challenge(r, www_auth);
+	if (k < 0)
+		return k;
+	log_debug("Registry %s: blob request answered 401; authenticating again (scope %s)", r->registry,
+		  r->challenge.scope ? r->challenge.scope : "none");
+	return authenticate(r, r->challenge.scope);
+}
+
+CURL *registry_blob_handle(struct registry *r, const char *digest, uint64_t offset)
 {
 	cleanup_free char *url = NULL;
 	if (asprintf(&url, "%s://%s/v2/%s/blobs/%s", r->scheme, r->host, r->repository, digest) < 0)
@@ -530,6 +558,11 @@ CURL *registry_blob_handle(struct registry *r, const char *digest)
 		return NULL;
 	setup_easy(r, h, url, true);
 	curl_easy_setopt(h, CURLOPT_FAILONERROR, 1L);
+	if (offset > 0) {
+		char range[32];
+		snprintf(range, sizeof(range), "%llu-", (unsigned long long)offset);
+		curl_easy_setopt(h, CURLOPT_RANGE, range); /* copied by libcurl */
+	}
 	return h;
 }
 

@@ -13,6 +13,7 @@
 #include <curl/curl.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "engine/image/auth.h"
 #include "engine/image/digest.h"
@@ -34,6 +35,10 @@ struct registry {
 	struct auth_challenge challenge;
 	bool have_challenge;
 	struct curl_slist *headers; /* shared by requests: Authorization when set */
+	/* Header lists replaced by a re-authentication while blob handles may still use them;
+	 * freed with the registry. */
+	struct curl_slist **retired;
+	size_t n_retired;
 };
 
 /* Pings the registry and authenticates for pulling repository (NULL: just the registry,
@@ -47,9 +52,18 @@ int registry_get_manifest(struct registry *r, const char *ref, char **ret_body, 
 			  char ret_digest[DIGEST_STRING_SIZE]);
 /* GET a small blob (a config) into memory, verified against digest. */
 int registry_get_blob(struct registry *r, const char *digest, size_t max, char **ret, size_t *ret_len);
-/* An easy handle for GET /v2/REPO/blobs/DIGEST with authentication and TLS set up; the
- * caller sets CURLOPT_WRITEFUNCTION/WRITEDATA and owns the handle. */
-CURL *registry_blob_handle(struct registry *r, const char *digest);
+/* An easy handle for GET /v2/REPO/blobs/DIGEST with authentication and TLS set up, asking
+ * for the bytes from offset on (Range: bytes=OFFSET-) when offset > 0; the caller sets
+ * CURLOPT_WRITEFUNCTION/WRITEDATA (and may set a header callback) and owns the handle.
+ * Handles made before a registry_reauthenticate() stay valid. */
+CURL *registry_blob_handle(struct registry *r, const char *digest, uint64_t offset);
+/* Should a blob request that answered status (with WWW-Authenticate www_auth, NULL if none)
+ * be retried with a fresh token? Once per blob (retries: how often it already was): a
+ * token can expire during a long pull, or a blob may be served for another scope. */
+bool registry_blob_should_reauth(long status, const char *www_auth, unsigned retries);
+/* Takes the challenge www_auth and gets new credentials for its scope (a Bearer token), as
+ * a 401 on a manifest request does. Errors are logged. */
+int registry_reauthenticate(struct registry *r, const char *www_auth);
 /* Describes a finished blob transfer's failure (HTTP status, curl error) into buf. */
 void registry_describe_failure(CURL *h, CURLcode code, const char *digest, char *buf, size_t len);
 

@@ -14,6 +14,7 @@
 
 #include "engine/image/store-internal.h"
 #include "engine/image/store.h"
+#include "engine/image/partial.h"
 #include "lib/cleanup.h"
 #include "lib/fs.h"
 #include "lib/log.h"
@@ -225,6 +226,8 @@ int store_gc(struct store *s, const struct image_list *l, unsigned *ret_layers, 
 	}
 	if (d)
 		closedir(d);
+	/* Interrupted downloads nobody resumed (partial.h). */
+	partial_gc(s);
 	/* Remove the renamed layers now, so disk space comes back before the command ends. */
 	if (gcdir) {
 		char rel[512];

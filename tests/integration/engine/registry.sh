@@ -4,7 +4,8 @@
 # root and rootless: images pushed with skopeo, pulled by tag and by digest, a two-platform
 # index, gzip and zstd layers, a Basic-auth registry with login/logout, short-name
 # resolution, TLS verification by default; the pulled root filesystem matches the source
-# file by file.
+# file by file; an interrupted pull resumes (Range), a corrupted partial is re-downloaded,
+# old partials are pruned.
 . "$(dirname "$0")/common.bash"
 
 FX=$(engine_fixtures) || kk_bail "building the image fixtures failed"
@@ -180,6 +181,75 @@ test_save_pulled() {
 	check_store K "$mode"
 }
 
+# KE MODE VAR=VALUE ARGS...: kakuri with one extra environment variable.
+KE() {
+	local mode=$1 var=$2
+	shift 2
+	if [ "$mode" = root ]; then
+		env "$var" KK_TEST_DIR="$T_DIR" timeout -k 5 "$KK_CMD_TIMEOUT" "$KAKURI" --root "$KK_STORE" "$@" 9>&-
+	else
+		rl_kk "$var" "$@"
+	fi
+}
+store_of() { if [ "$1" = root ]; then echo "$KK_STORE"; else echo "$KK_RL_STORE"; fi; }
+
+# interrupted_pull MODE: a pull of kk/multi:1 that drops every blob transfer after 100000
+# bytes (the test hook; it stops at the end of the network chunk that crosses that mark),
+# leaving the big layer's partial; sets PARTIAL to its path and PARTIAL_SIZE.
+interrupted_pull() {
+	local mode=$1 f
+	capture KE "$mode" KAKURI_PULL_TEST_ABORT_AFTER=100000 pull -q --tls-verify=false "$REG_plain/kk/multi:1"
+	assert_failed "the interrupted pull fails" || return 1
+	assert_contains "$ERR" "aborted after" "the test hook cut the transfer" || return 1
+	f=$(find "$(store_of "$mode")/tmp/.partial" -type f -size +99999c | head -1)
+	[ -n "$f" ] || { fail "no partial of >= 100000 bytes left in tmp/.partial"; ls -la "$(store_of "$mode")/tmp/.partial" >&9; return 1; }
+	PARTIAL=$f
+	PARTIAL_SIZE=$(stat -c %s "$f")
+}
+
+test_pull_resume() {
+	local mode=$1 f got
+	need_mode "$mode" || return 0
+	interrupted_pull "$mode" || return
+	f=$PARTIAL
+	capture K "$mode" --debug pull -q --tls-verify=false "$REG_plain/kk/multi:1"
+	assert_ok "the second pull" || return
+	assert_contains "$ERR" "resuming with a Range request after a partial download ($PARTIAL_SIZE bytes)" \
+		"the second pull asked for a Range" || return
+	assert_not_contains "$ERR" "downloading it again from the start" "the resumed blob verified" || return
+	[ ! -e "$f" ] || { fail "the partial is still there after the pull"; return; }
+	got=$(merged_listing "$mode" "$REG_plain/kk/multi:1") || { fail "mount failed"; return; }
+	assert_eq "$(cat "$FX/multi.expected")" "$got" "the resumed pull's root filesystem" || return
+	check_store K "$mode"
+}
+
+test_pull_resume_corrupt() {
+	local mode=$1 f got
+	need_mode "$mode" || return 0
+	interrupted_pull "$mode" || return
+	f=$PARTIAL
+	printf 'KAKURI-CORRUPTED!' | dd of="$f" bs=1 seek=5000 conv=notrunc status=none
+	capture K "$mode" --debug pull -q --tls-verify=false "$REG_plain/kk/multi:1"
+	assert_ok "the pull over a corrupted partial" || return
+	assert_contains "$ERR" "resuming with a Range request" || return
+	assert_contains "$ERR" "downloading it again from the start" "the bad partial was noticed and dropped" || return
+	got=$(merged_listing "$mode" "$REG_plain/kk/multi:1") || { fail "mount failed"; return; }
+	assert_eq "$(cat "$FX/multi.expected")" "$got" "root filesystem after the re-download" || return
+	check_store K "$mode" # every blob hashes to its name
+}
+
+test_partial_gc() {
+	local mode=$1 f
+	need_mode "$mode" || return 0
+	interrupted_pull "$mode" || return
+	f=$PARTIAL
+	must K "$mode" image prune || return
+	[ -e "$f" ] || { fail "image prune removed a fresh partial"; return; }
+	touch -d '2 days ago' "$f"
+	must K "$mode" image prune || return
+	[ ! -e "$f" ] || { fail "image prune kept a partial older than a day"; return; }
+}
+
 start_registry plain || kk_bail "no registry"
 htpasswd -Bbn kkuser kkpass >"$T_DIR/htpasswd" || kk_bail "htpasswd failed"
 start_registry auth "$T_DIR/htpasswd" || kk_bail "no auth registry"
@@ -196,5 +266,8 @@ for mode in root rootless; do
 	run_test "Basic auth: refused without credentials, login (wrong, right), pull, logout ($mode)" test_auth $mode
 	run_test "short names use the search registries; TLS is verified by default ($mode)" test_short_names_and_tls $mode
 	run_test "a pulled image saves and loads back to the same ID ($mode)" test_save_pulled $mode
+	run_test "an interrupted pull resumes its partial blob with a Range request and verifies ($mode)" test_pull_resume $mode
+	run_test "a corrupted partial fails the digest check and is downloaded again from scratch ($mode)" test_pull_resume_corrupt $mode
+	run_test "image prune removes partials older than a day, not fresh ones ($mode)" test_partial_gc $mode
 done
 done_testing
