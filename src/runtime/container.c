@@ -509,12 +509,21 @@ int container_start(const char *root, const char *id)
 		goto out;
 	}
 	r = fs_write_all(fd, "0", 1);
-	close(fd);
 	if (r < 0) {
+		close(fd);
 		log_error_errno(r, "cannot start container '%s': %m", id);
 		goto out;
 	}
 	unlink(fifo);
+	if (st->has_poststart) {
+		/* poststart hooks run after the user process was executed (runtime.md): the init
+		 * holds the fifo's only other end until execve closes it (O_CLOEXEC), and a fifo
+		 * writer gets POLLERR once no reader is left. */
+		struct pollfd pfd = { .fd = fd, .events = 0 };
+		while (poll(&pfd, 1, -1) < 0 && errno == EINTR)
+			;
+	}
+	close(fd);
 	if (st->has_poststart && container_load_spec(root, id, &spec) >= 0 && spec->hooks.n[OCI_HOOK_POSTSTART] > 0) {
 		cleanup_free char *sj = state_to_json(st, STATUS_RUNNING);
 		/* poststart failures are logged (by hooks_run) but do not fail start (runtime.md). */

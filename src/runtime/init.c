@@ -223,7 +223,8 @@ __attribute__((noreturn)) static void init_stage2(struct init_ctx *ctx)
 			continue;
 		_exit(1);
 	}
-	ctx->fifo_fd = safe_close(ctx->fifo_fd);
+	/* ctx->fifo_fd stays open (O_CLOEXEC) until execve: `start` waits for the last reader
+	 * of exec.fifo to go away to know the process was executed (poststart ordering). */
 
 	if (!p)
 		_exit(1);

@@ -192,7 +192,7 @@ int store_open(const char *root, struct store **ret)
 		store_free(s);
 		return log_error_errno(r, "Failed to open the image store %s: %m", s->root);
 	}
-	static const char *const dirs[] = {"blobs", "blobs/sha256", "layers", "rootfs", "tmp"};
+	static const char *const dirs[] = {"blobs", "blobs/sha256", "layers", "rootfs", "tmp", "tmp/.partial"};
 	for (size_t i = 0; i < ELEMENTSOF(dirs); i++)
 		if (mkdirat(s->rootfd, dirs[i], 0700) < 0 && errno != EEXIST) {
 			r = -errno;
