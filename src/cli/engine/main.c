@@ -21,13 +21,30 @@ static const struct verb verbs[] = {
     {"images", "list images", verb_images},
     {"rmi", "remove images", verb_rmi},
     {"tag", "add a name to an image", verb_tag},
-    {"inspect", "show an image's record, manifest and config as JSON", verb_inspect},
+    {"inspect", "show a container's or an image's details as JSON", verb_inspect_any},
     {"image", "image commands: ls, rm, tag, inspect, prune, pull, load, save, import, mount, umount", verb_image},
     {"login", "store credentials for a registry", verb_login},
     {"logout", "remove stored credentials", verb_logout},
     {"system", "system commands: check", verb_system},
     {"unshare", "run a command in the rootless storage user namespace", verb_unshare},
     {"rootfs", "container root filesystems from images: create, mount, umount, rm, path", verb_rootfs},
+    {"run", "run a command in a new container", verb_run},
+    {"create", "create a container without starting it", verb_create},
+    {"start", "start containers", verb_start},
+    {"stop", "stop containers (stop signal, then SIGKILL)", verb_stop},
+    {"restart", "restart containers", verb_restart},
+    {"kill", "send a signal to containers", verb_kill},
+    {"rm", "remove containers", verb_rm},
+    {"ps", "list containers", verb_ps},
+    {"logs", "show a container's output", verb_logs},
+    {"exec", "run a process in a running container", verb_exec},
+    {"wait", "wait for containers to exit, print their exit codes", verb_wait},
+    {"top", "show a container's processes", verb_top},
+    {"cp", "copy files between a container and the host", verb_cp},
+    {"attach", "attach to a running container", verb_attach},
+    {"container", "container commands: run, create, start, stop, rm, ls, inspect, prune, ...", verb_container},
+    {"info", "show what this host supports (cgroups, user namespaces, seccomp, LSMs, ...)", verb_info},
+    {"version", "show the version of kakuri and of its OCI runtime", verb_version},
 };
 
 int cli_usage_error(const char *verb, const char *fmt, ...)
@@ -139,10 +156,6 @@ int main(int argc, char **argv)
 	}
 	if (!arg_storage_root)
 		arg_storage_root = getenv("KAKURI_STORAGE_ROOT");
-	if (STREQ(argv[i], "version")) {
-		printf("kakuri version %s\ncommit: %s\n", KAKURI_VERSION, KAKURI_COMMIT);
-		return 0;
-	}
 	if (STREQ(argv[i], "help")) {
 		usage(stdout);
 		return 0;
