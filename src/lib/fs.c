@@ -133,7 +133,7 @@ int fs_mkdir_p(const char *path, mode_t mode)
 	return 0;
 }
 
-static int rm_rf_at(int dfd, const char *name)
+int fs_rm_rf_at(int dfd, const char *name)
 {
 	if (unlinkat(dfd, name, 0) == 0 || errno == ENOENT)
 		return 0;
@@ -152,7 +152,7 @@ static int rm_rf_at(int dfd, const char *name)
 	while ((de = readdir(d))) {
 		if (STREQ(de->d_name, ".") || STREQ(de->d_name, ".."))
 			continue;
-		int k = rm_rf_at(dirfd(d), de->d_name);
+		int k = fs_rm_rf_at(dirfd(d), de->d_name);
 		if (k < 0 && r == 0)
 			r = k;
 	}
@@ -164,5 +164,5 @@ static int rm_rf_at(int dfd, const char *name)
 
 int fs_rm_rf(const char *path)
 {
-	return rm_rf_at(AT_FDCWD, path);
+	return fs_rm_rf_at(AT_FDCWD, path);
 }

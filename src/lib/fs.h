@@ -18,6 +18,8 @@ int fs_write_atomic(const char *path, const char *data, size_t len, mode_t mode)
 int fs_mkdir_p(const char *path, mode_t mode);
 /* rm -rf of a host directory tree (no symlink following: uses openat/unlinkat). */
 int fs_rm_rf(const char *path);
+/* The same for the entry name in the directory dfd; the first error is returned. */
+int fs_rm_rf_at(int dfd, const char *name);
 /* Write all bytes, retrying on EINTR/short writes. */
 int fs_write_all(int fd, const void *buf, size_t len);
 /* Read exactly len bytes; returns -EIO on early EOF. */

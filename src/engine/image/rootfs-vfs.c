@@ -27,27 +27,6 @@ struct copier {
 	size_t n_links;
 };
 
-static int rm_rf_at(int dfd, const char *name)
-{
-	if (unlinkat(dfd, name, 0) == 0 || errno == ENOENT)
-		return 0;
-	if (errno != EISDIR && errno != EPERM)
-		return -errno;
-	int fd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	DIR *d = fdopendir(fd);
-	if (!d) {
-		close(fd);
-		return -errno;
-	}
-	struct dirent *de;
-	while ((de = readdir(d)))
-		if (!STREQ(de->d_name, ".") && !STREQ(de->d_name, ".."))
-			rm_rf_at(dirfd(d), de->d_name);
-	closedir(d);
-	return unlinkat(dfd, name, AT_REMOVEDIR) < 0 && errno != ENOENT ? -errno : 0;
-}
 
 static void clear_dir(int dfd)
 {
@@ -60,7 +39,7 @@ static void clear_dir(int dfd)
 	}
 	while ((de = readdir(d)))
 		if (!STREQ(de->d_name, ".") && !STREQ(de->d_name, ".."))
-			rm_rf_at(dfd, de->d_name);
+			fs_rm_rf_at(dfd, de->d_name);
 	closedir(d);
 }
 
@@ -156,12 +135,12 @@ static int copy_tree(struct copier *c, int sdir, int ddir, const char *prefix)
 		}
 		bool exists = fstatat(ddir, name, &dst, AT_SYMLINK_NOFOLLOW) == 0;
 		if (S_ISCHR(st.st_mode) && st.st_rdev == makedev(0, 0)) {
-			rm_rf_at(ddir, name); /* whiteout */
+			fs_rm_rf_at(ddir, name); /* whiteout */
 			continue;
 		}
 		if (S_ISDIR(st.st_mode)) {
 			if (exists && !S_ISDIR(dst.st_mode)) {
-				rm_rf_at(ddir, name);
+				fs_rm_rf_at(ddir, name);
 				exists = false;
 			}
 			if (!exists && mkdirat(ddir, name, 0700) < 0) {
@@ -189,7 +168,7 @@ static int copy_tree(struct copier *c, int sdir, int ddir, const char *prefix)
 			continue;
 		}
 		if (exists)
-			rm_rf_at(ddir, name);
+			fs_rm_rf_at(ddir, name);
 		struct timespec ts[2] = {st.st_atim, st.st_mtim};
 		if (S_ISREG(st.st_mode)) {
 			r = copy_file(c, sdir, ddir, name, &st, rel);

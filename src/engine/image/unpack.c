@@ -238,34 +238,6 @@ static int open_parent(struct unpacker *u, const char *entry, const char *parent
 	return fd;
 }
 
-static int rm_rf_at(int dfd, const char *name)
-{
-	if (unlinkat(dfd, name, 0) == 0 || errno == ENOENT)
-		return 0;
-	if (errno != EISDIR && errno != EPERM)
-		return -errno;
-	int fd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	DIR *d = fdopendir(fd);
-	if (!d) {
-		close(fd);
-		return -errno;
-	}
-	struct dirent *de;
-	int r = 0;
-	while ((de = readdir(d))) {
-		if (STREQ(de->d_name, ".") || STREQ(de->d_name, ".."))
-			continue;
-		int k = rm_rf_at(dirfd(d), de->d_name);
-		if (k < 0 && r == 0)
-			r = k;
-	}
-	closedir(d);
-	if (unlinkat(dfd, name, AT_REMOVEDIR) < 0 && errno != ENOENT && r == 0)
-		r = -errno;
-	return r;
-}
 
 static bool xattr_allowed(const struct unpacker *u, const char *name)
 {
@@ -418,7 +390,7 @@ static void invalidate_parent_cache(struct unpacker *u, int pfd, int *ret_pfd)
 static int make_whiteout(struct unpacker *u, const struct tar_entry *e, int pfd, const char *target)
 {
 	invalidate_parent_cache(u, pfd, &pfd);
-	int r = rm_rf_at(pfd, target);
+	int r = fs_rm_rf_at(pfd, target);
 	if (r < 0)
 		return failf(u, r, "layer entry '%s': cannot replace '%s': %s", e->path, target, strerror(-r));
 	/* Unprivileged creation of the 0:0 whiteout device is allowed since Linux 5.8. */
@@ -518,7 +490,7 @@ static int apply_entry(struct unpacker *u, const struct tar_entry *e)
 	struct stat st;
 	if (fstatat(pfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && !(S_ISDIR(st.st_mode) && e->type == TAR_DIR)) {
 		invalidate_parent_cache(u, pfd, &pfd);
-		r = rm_rf_at(pfd, name);
+		r = fs_rm_rf_at(pfd, name);
 		if (r < 0)
 			return failf(u, r, "layer entry '%s': cannot replace the existing entry: %s", e->path,
 				     strerror(-r));
