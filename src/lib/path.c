@@ -19,7 +19,7 @@
  * creating through dangling links. */
 #define PATH_MAX_SYMLINKS 40
 
-static int openat2_retry(int dirfd, const char *path, int flags, mode_t mode, uint64_t resolve)
+int path_openat2(int dirfd, const char *path, int flags, mode_t mode, uint64_t resolve)
 {
 	struct open_how how = {
 	    .flags = (uint64_t)(unsigned)(flags | O_CLOEXEC),
@@ -43,14 +43,14 @@ static int openat2_retry(int dirfd, const char *path, int flags, mode_t mode, ui
 
 int path_open_in_root(int rootfd, const char *path, int flags, mode_t mode)
 {
-	return openat2_retry(rootfd, path, flags, mode, RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS);
+	return path_openat2(rootfd, path, flags, mode, RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS);
 }
 
 /* Open a child we just created through its parent fd, refusing anything that is not
  * exactly that entry (a symlink swapped in meanwhile gives -ELOOP). */
 static int open_created(int parentfd, const char *name, int flags)
 {
-	return openat2_retry(parentfd, name, flags | O_NOFOLLOW, 0,
+	return path_openat2(parentfd, name, flags | O_NOFOLLOW, 0,
 			     RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS);
 }
 

@@ -13,6 +13,8 @@
  */
 #pragma once
 
+#include <stdint.h>
+
 #include <stdbool.h>
 #include <sys/types.h>
 
@@ -24,6 +26,9 @@
  * absolute ("/" = rootfd itself) or relative to rootfd; an empty path means "/".
  * O_NOFOLLOW in flags applies to the last component only, as with open(2).
  * Retries the kernel's -EAGAIN (a concurrent rename during an in-root walk). */
+/* openat2(dirfd, path, flags|O_CLOEXEC, mode, resolve), retried while the kernel answers
+ * EAGAIN (a rename or mount raced the walk); "" means ".". Returns fd or -errno. */
+int path_openat2(int dirfd, const char *path, int flags, mode_t mode, uint64_t resolve);
 int path_open_in_root(int rootfd, const char *path, int flags, mode_t mode);
 
 /* mkdir -p inside the root: every missing component is created with mkdirat() on its

@@ -18,6 +18,7 @@
 #include "engine/image/tar.h"
 #include "lib/cleanup.h"
 #include "lib/fs.h"
+#include "lib/path.h"
 
 #define RATIO_GRACE (256ull << 20)
 #define COPY_BUF    (256u << 10)
@@ -150,20 +151,11 @@ int unpack_clean_name(const char *name, char **ret)
 	return 0;
 }
 
+/* Layer paths never follow a symlink, nor leave the layer root or its filesystem. */
 static int openat2_beneath(int dirfd, const char *path, int flags)
 {
-	struct open_how how = {
-	    .flags = (uint64_t)(unsigned)(flags | O_CLOEXEC | O_NOFOLLOW),
-	    .resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV,
-	};
-	for (int i = 0; i < 16; i++) {
-		long fd = syscall(SYS_openat2, dirfd, path, &how, sizeof(how));
-		if (fd >= 0)
-			return (int)fd;
-		if (errno != EAGAIN && errno != EINTR)
-			return -errno;
-	}
-	return -EAGAIN;
+	return path_openat2(dirfd, path, flags | O_NOFOLLOW, 0,
+			    RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV);
 }
 
 /* Opens (creating missing components, mode 0755, owner 0:0) the directory parent
