@@ -63,6 +63,17 @@ enum {
 	O_LOG_DRIVER,
 	O_HELP,
 	O_PLATFORM,
+	O_UIDMAP,
+	O_GIDMAP,
+	O_SECCOMP_RECORD,
+	O_PUBLISH,
+	O_PUBLISH_ALL,
+	O_DNS,
+	O_DNS_SEARCH,
+	O_DNS_OPT,
+	O_ADD_HOST,
+	O_MAC_ADDRESS,
+	O_IP,
 };
 
 static const struct cli_option run_opts[] = {
@@ -114,6 +125,18 @@ static const struct cli_option run_opts[] = {
     {"mount", 0, true, O_MOUNT},
     {"log-driver", 0, true, O_LOG_DRIVER},
     {"platform", 0, true, O_PLATFORM},
+    {"uidmap", 0, true, O_UIDMAP},
+    {"gidmap", 0, true, O_GIDMAP},
+    {"seccomp-record", 0, true, O_SECCOMP_RECORD},
+    {"publish", 'p', true, O_PUBLISH},
+    {"publish-all", 'P', false, O_PUBLISH_ALL},
+    {"dns", 0, true, O_DNS},
+    {"dns-search", 0, true, O_DNS_SEARCH},
+    {"dns-option", 0, true, O_DNS_OPT},
+    {"dns-opt", 0, true, O_DNS_OPT},
+    {"add-host", 0, true, O_ADD_HOST},
+    {"mac-address", 0, true, O_MAC_ADDRESS},
+    {"ip", 0, true, O_IP},
     {"help", 0, false, O_HELP},
     {0},
 };
@@ -150,6 +173,8 @@ static int security_opt(struct ctr_opts *o, const char *v)
 		return push(&o->unmask, val);
 	if (kl == 8 && strncmp(v, "apparmor", 8) == 0 && val)
 		return set_str(&o->apparmor, val);
+	if (kl == 8 && strncmp(v, "landlock", 8) == 0 && val)
+		return set_str(&o->landlock, val);
 	if (kl == 5 && strncmp(v, "label", 5) == 0 && val) {
 		if (STREQ(val, "disable") || strncmp(val, "type:", 5) == 0 || strncmp(val, "level:", 6) == 0 ||
 		    strncmp(val, "user:", 5) == 0 || strncmp(val, "role:", 5) == 0 || STREQ(val, "nested"))
@@ -157,7 +182,7 @@ static int security_opt(struct ctr_opts *o, const char *v)
 	}
 	return log_error_errno(-EINVAL,
 			       "--security-opt %s: expected seccomp=unconfined|FILE, no-new-privileges[=true|false], "
-			       "mask=PATHS, unmask=ALL|PATHS, label=…, apparmor=PROFILE",
+			       "mask=PATHS, unmask=ALL|PATHS, label=…, apparmor=PROFILE, landlock=…",
 			       v);
 }
 
@@ -410,6 +435,39 @@ int cli_parse_create(int argc, char **argv, bool run, struct ctr_opts *o, bool *
 		case O_PULL:
 			if (!STREQ(v, "never") && !STREQ(v, "missing"))
 				log_warn("--pull %s: images are never pulled by run/create yet (use kakuri pull)", v);
+			break;
+		case O_UIDMAP:
+			r = push(&o->uidmap, v);
+			break;
+		case O_GIDMAP:
+			r = push(&o->gidmap, v);
+			break;
+		case O_SECCOMP_RECORD:
+			r = set_str(&o->seccomp_record, v);
+			break;
+		case O_PUBLISH:
+			r = push(&o->publish, v);
+			break;
+		case O_PUBLISH_ALL:
+			o->publish_all = b;
+			break;
+		case O_DNS:
+			r = push(&o->dns, v);
+			break;
+		case O_DNS_SEARCH:
+			r = push(&o->dns_search, v);
+			break;
+		case O_DNS_OPT:
+			r = push(&o->dns_opt, v);
+			break;
+		case O_ADD_HOST:
+			r = push(&o->add_host, v);
+			break;
+		case O_MAC_ADDRESS:
+			r = set_str(&o->mac_address, v);
+			break;
+		case O_IP:
+			r = set_str(&o->ip, v);
 			break;
 		case O_ATTACH:
 		case O_QUIET:

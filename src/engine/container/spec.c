@@ -65,6 +65,17 @@ void ctr_opts_clear(struct ctr_opts *o)
 	free(o->uts_ns);
 	free(o->runtime);
 	free(o->stop_signal);
+	cu_strv_free(o->uidmap);
+	cu_strv_free(o->gidmap);
+	free(o->landlock);
+	free(o->seccomp_record);
+	cu_strv_free(o->publish);
+	cu_strv_free(o->dns);
+	cu_strv_free(o->dns_search);
+	cu_strv_free(o->dns_opt);
+	cu_strv_free(o->add_host);
+	free(o->mac_address);
+	free(o->ip);
 	*o = (struct ctr_opts){0};
 }
 

@@ -56,6 +56,16 @@ struct ctr_opts {
 	int stop_timeout; /* -1: containers.conf */
 	bool tty, interactive, detach, rm, init;
 	bool no_hosts;
+	/* --uidmap/--gidmap CONTAINER:HOST:SIZE (podman spelling; several allowed). */
+	char **uidmap, **gidmap;
+	char *landlock;	      /* --security-opt landlock=... (NULL: default) */
+	char *seccomp_record; /* --seccomp-record FILE: write the observed syscalls as a profile */
+	/* networking (--network modes are the network issue's): -p, -P, --dns, --dns-search,
+	 * --dns-option, --add-host, --mac-address, --ip */
+	char **publish;
+	bool publish_all;
+	char **dns, **dns_search, **dns_opt, **add_host;
+	char *mac_address, *ip;
 };
 
 void ctr_opts_clear(struct ctr_opts *o);
