@@ -23,7 +23,8 @@ PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lseccomp -ljs
 # stays free of libcurl & co.
 ENGINE_PKGS := libcurl zlib libzstd
 ENGINE_CFLAGS := $(shell pkg-config --cflags $(ENGINE_PKGS) 2>/dev/null)
-ENGINE_LIBS := $(shell pkg-config --libs $(ENGINE_PKGS) 2>/dev/null || echo -lcurl -lz -lzstd)
+# libcurl is dlopen()ed on first use (src/engine/image/curl-dl.h), not linked.
+ENGINE_LIBS := $(shell pkg-config --libs zlib libzstd 2>/dev/null || echo -lz -lzstd)
 WARN := -Wall -Wextra -Wshadow -Wmissing-prototypes -Wstrict-prototypes -Wformat=2 -Wvla \
 	-Wno-unused-parameter -Wno-missing-field-initializers
 ifeq ($(CI),true)

@@ -36,6 +36,9 @@ static void membuf_clear(struct membuf *m)
 int registry_global_init(void)
 {
 	static bool done;
+	int r = curl_dl_load();
+	if (r < 0)
+		return r;
 	if (!done && curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
 		return log_error_errno(-ENOMEM, "Failed to initialise libcurl");
 	done = true;

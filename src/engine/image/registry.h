@@ -10,7 +10,7 @@
  * header is never sent to a host other than the registry. */
 #pragma once
 
-#include <curl/curl.h>
+#include "engine/image/curl-dl.h"
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
