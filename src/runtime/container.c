@@ -344,7 +344,9 @@ int container_create(const struct create_opts *o, pid_t *ret_pid, bool *ret_term
 		.id = o->id,
 		.cgroups_path = spec->linux_.cgroups_path,
 		.resources_json = spec->linux_.resources_json,
-		.rootless = o->rootless || geteuid() != 0,
+		/* In a user namespace root is not the host's root: cgroupfs and the device
+		 * controller behave as for a rootless user (delegated directories only). */
+		.rootless = o->rootless || geteuid() != 0 || userns_running_nested(),
 		.devices = spec->linux_.devices,
 		.n_devices = spec->linux_.n_devices,
 	};

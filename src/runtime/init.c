@@ -20,6 +20,7 @@
 #include "runtime/namespaces.h"
 #include "runtime/process.h"
 #include "runtime/rootfs.h"
+#include "runtime/userns.h"
 #include "runtime/state.h"
 #include "runtime/sync.h"
 #include "runtime/terminal.h"
@@ -163,7 +164,7 @@ __attribute__((noreturn)) static void init_stage2(struct init_ctx *ctx)
 		.rootfs = ctx->rootfs,
 		.bundle = ctx->bundle,
 		.no_pivot = ctx->no_pivot,
-		.in_userns = spec->linux_.namespaces[OCI_NS_USER].present,
+		.in_userns = spec->linux_.namespaces[OCI_NS_USER].present || userns_running_nested(),
 		.terminal = p && p->terminal,
 		.mount_label = ctx->lsm.mount_label,
 	};

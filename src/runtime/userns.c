@@ -196,3 +196,24 @@ int userns_write_maps(pid_t pid, const struct oci_linux *l)
 	}
 	return run_helper("/usr/bin/newgidmap", pid, l->gid_mappings, l->n_gid_mappings);
 }
+
+bool userns_running_nested(void)
+{
+	static int cached = -1;
+	if (cached >= 0)
+		return cached;
+	/* The initial user namespace maps every id: exactly "0 0 4294967295". */
+	char buf[128] = "";
+	int fd = open("/proc/self/uid_map", O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
+	if (fd >= 0)
+		close(fd);
+	unsigned long a, b, c;
+	int k = 0;
+	if (n <= 0)
+		cached = 0; /* no /proc yet: assume the initial namespace, as before */
+	else
+		cached = !(sscanf(buf, "%lu %lu %lu%n", &a, &b, &c, &k) == 3 && a == 0 && b == 0 && c == 4294967295UL &&
+			   buf[k + strspn(buf + k, " \n")] == 0);
+	return cached;
+}

@@ -18,3 +18,7 @@ int userns_default_maps(struct oci_linux *l, bool rootless);
  * newuidmap/newgidmap and delegated ranges. */
 int userns_check_maps(const struct oci_linux *l);
 int userns_write_maps(pid_t pid, const struct oci_linux *l);
+/* Does this process already run in a user namespace other than the initial one (a rootless
+ * engine's, a CI sandbox's)? Then even a config without a user namespace must not mknod
+ * devices or expect host-root privileges (runc and crun check the same). Cached. */
+bool userns_running_nested(void);

@@ -165,10 +165,27 @@ test_root_setgroups_allowed() {
 	assert_eq "10 20" "$(sed -n 2p <<<"$OUT" | awk '{ $1 = ""; sub(/^ /, ""); print }')" "supplementary groups"
 }
 
+test_already_in_userns() {
+	local b id
+	b=$(new_bundle) || return
+	id=$(new_id)
+	# No user namespace in config.json, but the runtime itself runs in one (as under a
+	# rootless engine or in a CI sandbox): devices must be bound, not mknod'ed, and the
+	# cgroup set-up must behave as rootless.
+	jq_config "$b" '.linux.namespaces |= map(select(.type != "user" and .type != "cgroup"))
+		| del(.linux.cgroupsPath)' || return
+	set_args "$b" sh -c 'stat -c "%t:%T %F" /dev/null; cat /proc/self/uid_map'
+	capture unshare -Ur --mount timeout -k 5 "$KK_CMD_TIMEOUT" "$RUNTIME" --root "$T_DIR/nsroot" run -b "$b" "$id"
+	assert_ok "run inside unshare -Ur" || return
+	assert_eq "1:3 character special file" "$(sed -n 1p <<<"$OUT")" "/dev/null is the host's node"
+	assert_eq "0 0 1" "$(sed -n 2p <<<"$OUT" | squeeze)" "the outer namespace's map"
+}
+
 run_test "root: maps written directly (uid_map shows 0 100000 65536); container root's files are host uid 100000" test_root_direct_mapping
 run_test "root: container uid 1000 creates files as host uid 101000" test_root_mapping_nonroot_user
 run_test "root: container root cannot write image files owned by unmapped host root" test_root_mapping_host_files_foreign
 run_test "root: setgroups stays allowed and additionalGids apply in a mapped user namespace" test_root_setgroups_allowed
+run_test "root inside an existing user namespace, config without one: devices are bound, cgroups rootless" test_already_in_userns
 run_test "rootless: single mapping 0 -> own uid works without newuidmap; setgroups is deny" test_rootless_single_mapping
 run_test "rootless: two ranges through newuidmap/newgidmap show in uid_map/gid_map" test_rootless_multi_range
 run_test "rootless: container uid 1000 maps to subordinate host uid 100999" test_rootless_multi_range_user
