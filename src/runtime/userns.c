@@ -121,7 +121,8 @@ static int format_map(const struct oci_id_mapping *m, size_t n, char *buf, size_
 	return (int)o;
 }
 
-static int run_helper(const char *helper, pid_t pid, const struct oci_id_mapping *m, size_t n)
+/* Starts helper (newuidmap/newgidmap) for pid; *ret_child to be passed to wait_helper(). */
+static int spawn_helper(const char *helper, pid_t pid, const struct oci_id_mapping *m, size_t n, pid_t *ret_child)
 {
 	char *argv[3 + 3 * 340 + 1];
 	char strs[3 * 340][12];
@@ -149,6 +150,12 @@ static int run_helper(const char *helper, pid_t pid, const struct oci_id_mapping
 		execv(helper, argv);
 		_exit(127);
 	}
+	*ret_child = child;
+	return 0;
+}
+
+static int wait_helper(const char *helper, pid_t pid, pid_t child)
+{
 	int status;
 	while (waitpid(child, &status, 0) < 0)
 		if (errno != EINTR)
@@ -174,27 +181,37 @@ static int write_map(pid_t pid, const char *file, const struct oci_id_mapping *m
 
 int userns_write_maps(pid_t pid, const struct oci_linux *l)
 {
+	static const char newuidmap[] = "/usr/bin/newuidmap", newgidmap[] = "/usr/bin/newgidmap";
 	bool root = geteuid() == 0;
-	int r;
+	bool uid_helper = !root && !maps_are_self(l->uid_mappings, l->n_uid_mappings, geteuid());
+	bool gid_helper = !root && !maps_are_self(l->gid_mappings, l->n_gid_mappings, getegid());
+	pid_t uid_child = -1, gid_child = -1;
+	int r = 0, k;
 
-	if (root || maps_are_self(l->uid_mappings, l->n_uid_mappings, geteuid()))
+	/* Both helpers at once: each is a setuid exec (~1.5 ms here), and they write different
+	 * files of the same namespace. */
+	if (uid_helper)
+		r = spawn_helper(newuidmap, pid, l->uid_mappings, l->n_uid_mappings, &uid_child);
+	if (r >= 0 && gid_helper)
+		r = spawn_helper(newgidmap, pid, l->gid_mappings, l->n_gid_mappings, &gid_child);
+	if (r >= 0 && !uid_helper)
 		r = write_map(pid, "uid_map", l->uid_mappings, l->n_uid_mappings);
-	else
-		r = run_helper("/usr/bin/newuidmap", pid, l->uid_mappings, l->n_uid_mappings);
-	if (r < 0)
-		return r;
-
-	if (root)
-		return write_map(pid, "gid_map", l->gid_mappings, l->n_gid_mappings);
-	if (maps_are_self(l->gid_mappings, l->n_gid_mappings, getegid())) {
-		char path[64];
-		snprintf(path, sizeof(path), "/proc/%d/setgroups", (int)pid);
-		r = fs_write_file_at(AT_FDCWD, path, "deny", 4);
-		if (r < 0)
-			return log_error_errno(r, "Failed to write %s: %m", path);
-		return write_map(pid, "gid_map", l->gid_mappings, l->n_gid_mappings);
+	if (r >= 0 && !gid_helper) {
+		if (!root) {
+			char path[64];
+			snprintf(path, sizeof(path), "/proc/%d/setgroups", (int)pid);
+			r = fs_write_file_at(AT_FDCWD, path, "deny", 4);
+			if (r < 0)
+				log_error_errno(r, "Failed to write %s: %m", path);
+		}
+		if (r >= 0)
+			r = write_map(pid, "gid_map", l->gid_mappings, l->n_gid_mappings);
 	}
-	return run_helper("/usr/bin/newgidmap", pid, l->gid_mappings, l->n_gid_mappings);
+	if (uid_child > 0 && (k = wait_helper(newuidmap, pid, uid_child)) < 0 && r >= 0)
+		r = k;
+	if (gid_child > 0 && (k = wait_helper(newgidmap, pid, gid_child)) < 0 && r >= 0)
+		r = k;
+	return r;
 }
 
 bool userns_running_nested(void)
