@@ -1,5 +1,6 @@
 # kakuri build. `make` builds build/kakuri-runtime; `make test` runs every test;
-# `make install PREFIX=DIR` installs under DIR/bin and DIR/share/kakuri. `make SAN=1` builds
+# `make install PREFIX=DIR` installs under DIR/bin, DIR/libexec/kakuri (kakuri-init) and
+# DIR/share/kakuri. `make SAN=1` builds
 # with ASan+UBSan into build/san.
 VERSION := 0.1.0
 COMMIT := $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
@@ -33,7 +34,8 @@ endif
 CFLAGS ?= $(OPT)
 ALL_CFLAGS := -std=gnu11 -D_GNU_SOURCE $(WARN) -fstack-protector-strong -D_FORTIFY_SOURCE=3 \
 	-fPIE $(SANFLAGS) -Isrc $(PKG_CFLAGS) $(ENGINE_CFLAGS) -DKAKURI_VERSION='"$(VERSION)"' \
-	-DKAKURI_COMMIT='"$(COMMIT)"' -DKAKURI_DATADIR='"$(PREFIX)/share/kakuri"' -MMD -MP $(CFLAGS)
+	-DKAKURI_COMMIT='"$(COMMIT)"' -DKAKURI_DATADIR='"$(PREFIX)/share/kakuri"' \
+	-DKAKURI_LIBEXECDIR='"$(PREFIX)/libexec/kakuri"' -MMD -MP $(CFLAGS)
 LDFLAGS_ALL := -pie -Wl,-z,relro,-z,now -Wl,--as-needed $(SANFLAGS) $(LDFLAGS)
 
 LIB_SRC := $(sort $(wildcard src/lib/*.c src/oci/*.c src/runtime/*.c))
@@ -50,9 +52,11 @@ ENGINE_CLI_OBJ := $(ENGINE_CLI_SRC:%.c=$(B)/%.o)
 BINS := $(B)/kakuri-runtime $(if $(ENGINE_CLI_SRC),$(B)/kakuri)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 HELPER_BIN := $(HELPER_SRC:tests/helpers/%.c=$(B)/helpers/%)
+# `run --init`'s pid 1: standalone and static, it runs inside any image.
+INIT_BIN := $(B)/kakuri-init
 
 .PHONY: all clean install test unit san check-format
-all: $(BINS) $(UNIT_BIN) $(HELPER_BIN)
+all: $(BINS) $(INIT_BIN) $(UNIT_BIN) $(HELPER_BIN)
 
 $(B)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -87,12 +91,18 @@ $(B)/helpers/%: tests/helpers/%.c
 	@mkdir -p $(dir $@)
 	$(CC) -std=gnu11 -D_GNU_SOURCE -O2 -static -o $@ $< -lpthread
 
+$(INIT_BIN): src/init/kakuri-init.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=gnu11 -D_GNU_SOURCE $(WARN) -O2 -static -o $@ $<
+
 unit: $(UNIT_BIN)
 	@for t in $(UNIT_BIN); do $$t || exit 1; done
 
-install: $(BINS)
+install: $(BINS) $(INIT_BIN)
 	install -d $(DESTDIR)$(PREFIX)/bin
 	install -m 0755 $(BINS) $(DESTDIR)$(PREFIX)/bin/
+	install -d $(DESTDIR)$(PREFIX)/libexec/kakuri
+	install -m 0755 $(INIT_BIN) $(DESTDIR)$(PREFIX)/libexec/kakuri/kakuri-init
 	install -d $(DESTDIR)$(PREFIX)/share/kakuri/seccomp
 	install -m 0644 data/seccomp/default.json $(DESTDIR)$(PREFIX)/share/kakuri/seccomp/default.json
 

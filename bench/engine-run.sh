@@ -98,7 +98,7 @@ printf '[engine]\ntmp_dir = "%s"\n' "$kk/run" >"$kk/containers.conf"
 chmod 0644 "$kk/containers.conf"
 kakuri_cmd="env CONTAINERS_CONF=$kk/containers.conf $kk/bin/kakuri --root $kk/store"
 $kakuri_cmd load -q -i "$tmp/image.tar" >/dev/null
-kakuri_run="$kakuri_cmd run --rm $image true"
+kakuri_run="$kakuri_cmd run --rm --network none $image true"
 
 set -- -n kakuri "$kakuri_run" -n podman "$podman_run"
 if [ -n "$ROOTLESS_USER" ]; then
@@ -110,7 +110,7 @@ if [ -n "$ROOTLESS_USER" ]; then
 	rl="setpriv --reuid=$uid --regid=$(id -g "$ROOTLESS_USER") --init-groups env -i HOME=/tmp \
 PATH=/usr/bin:/bin XDG_RUNTIME_DIR=/run/user/$uid CONTAINERS_CONF=$kk/rl.conf $kk/bin/kakuri --root $kk/rl-store"
 	$rl load -q -i "$tmp/image.tar" >/dev/null
-	set -- "$@" -n "kakuri (rootless)" "$rl run --rm $image true"
+	set -- "$@" -n "kakuri (rootless)" "$rl run --rm --network none $image true"
 fi
 
 # Both must work before anything is timed.

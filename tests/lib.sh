@@ -299,7 +299,7 @@ run_test() {
 
 # done_testing: the file's last call. Checks nothing was left behind; prints the plan.
 done_testing() {
-	run_test "no container of $KK_FILE.sh left a state dir, mount or process behind" _kk_final_check
+	run_test "no container of $KK_FILE.sh left a state dir, mount, cgroup or process behind" _kk_final_check
 	echo >&9 "1..$_T_NUM"
 	_KK_DONE=1
 }
@@ -535,8 +535,16 @@ _kk_cleanup_test() { # TESTNUM
 	_kk_run_defers "$T_DIR/.defer.$1"
 }
 
+# The engine's container cgroups (/kakuri/ID in every hierarchy) that exist before an engine
+# test file runs: any other one left at the end is a leak. (Only the engine makes them; the
+# runtime tests skip the check so that a parallel engine run cannot fail them.)
+_kk_engine_cgroups() {
+	case $0 in */engine/*) find /sys/fs/cgroup -mindepth 2 -maxdepth 4 -type d -path '*/kakuri/*' 2>/dev/null | sort ;; esac
+}
+_KK_CG_BEFORE=$(_kk_engine_cgroups)
+
 _kk_final_check() {
-	local id p n=30 bad=0
+	local id p n=30 bad=0 cg
 	for id in $(awk -F'\t' '$1 != "pid" { print $2 }' "$T_DIR/.tracked" | sort -u); do
 		leftovers_check "$id" || bad=1
 	done
@@ -552,6 +560,10 @@ _kk_final_check() {
 	done
 	for id in "$KK_ROOT"/* "$KK_RL_ROOT"/* "$T_DIR"/state-*/*; do
 		fail "unexpected entry in a state root after all deletes: $id"
+		bad=1
+	done
+	for cg in $(comm -13 <(printf '%s\n' "$_KK_CG_BEFORE") <(_kk_engine_cgroups)); do
+		fail "engine cgroup left behind: $cg"
 		bad=1
 	done
 	if grep -qF -- "$T_DIR" /proc/self/mountinfo; then

@@ -31,6 +31,7 @@
 #include "runtime/lsm.h"
 #include "runtime/namespaces.h"
 #include "runtime/seccomp-cache.h"
+#include "runtime/seccomp-record.h"
 #include "runtime/state.h"
 #include "runtime/sync.h"
 #include "runtime/terminal.h"
@@ -248,7 +249,7 @@ int container_create(const struct create_opts *o, pid_t *ret_pid, bool *ret_term
 	struct landlock_plan *landlock = NULL;
 	struct lsm_plan lsm = { 0 };
 	int sync_fds[2] = { -EBADF, -EBADF };
-	cleanup_close int fifo_fd = -EBADF, console_fd = -EBADF, agent_fd = -EBADF;
+	cleanup_close int fifo_fd = -EBADF, console_fd = -EBADF, agent_fd = -EBADF, record_fd = -EBADF;
 	int ns_fds[OCI_NS_MAX];
 	int r;
 
@@ -385,6 +386,11 @@ int container_create(const struct create_opts *o, pid_t *ret_pid, bool *ret_term
 		log_error_errno(r, "socketpair failed: %m");
 		goto fail;
 	}
+	/* The recorder ends by itself (EOF on its socket) if the init never installs the
+	 * recording filter, so it needs no place in the rollback guard. */
+	r = seccomp_record_spawn(spec, &record_fd);
+	if (r < 0)
+		goto fail;
 
 	struct init_ctx ctx = {
 		.spec = spec,
@@ -395,6 +401,7 @@ int container_create(const struct create_opts *o, pid_t *ret_pid, bool *ret_term
 		.console_fd = console_fd,
 		.seccomp = seccomp,
 		.agent_fd = agent_fd,
+		.record_fd = record_fd,
 		.lsm = lsm,
 		.landlock = landlock,
 		.preserve_fds = o->preserve_fds,
@@ -418,6 +425,7 @@ int container_create(const struct create_opts *o, pid_t *ret_pid, bool *ret_term
 	ns_close_all(ns_fds);
 	console_fd = safe_close(console_fd);
 	agent_fd = safe_close(agent_fd);
+	record_fd = safe_close(record_fd);
 
 	struct passwd *pw = getpwuid(geteuid());
 	char created[64];

@@ -73,10 +73,12 @@ __attribute__((noreturn)) static void exec_child(const struct exec_opts *o, int 
 		_exit(0);
 
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-	if (sync_send_pid(sync_fd, SYNC_PID) < 0)
-		_exit(1);
+	/* Root of the container's user namespace first: until then our ids may be unmapped
+	 * there (65534), and SCM_CREDENTIALS refuses to send ids we do not hold. */
 	if ((nsflags & CLONE_NEWUSER) && (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0))
 		sync_fail(sync_fd, log_error_errno(-errno, "Failed to become root in the container's user namespace: %m"));
+	if (sync_send_pid(sync_fd, SYNC_PID) < 0)
+		_exit(1);
 	if (o->process->terminal) {
 		r = terminal_setup(console_fd, o->process->has_console_size ? &o->process->console_size : NULL, false);
 		if (r < 0)
@@ -86,7 +88,7 @@ __attribute__((noreturn)) static void exec_child(const struct exec_opts *o, int 
 	r = process_apply_limits(o->process);
 	if (r < 0)
 		sync_fail(sync_fd, r);
-	r = init_exec_process(o->process, o->spec, seccomp, agent_fd, "{}", o->preserve_fds, lsm, landlock);
+	r = init_exec_process(o->process, o->spec, seccomp, agent_fd, "{}", o->preserve_fds, lsm, landlock, -EBADF);
 	sync_fail(sync_fd, r);
 }
 

@@ -20,6 +20,7 @@
 #include "runtime/namespaces.h"
 #include "runtime/process.h"
 #include "runtime/rootfs.h"
+#include "runtime/seccomp-record.h"
 #include "runtime/userns.h"
 #include "runtime/state.h"
 #include "runtime/sync.h"
@@ -65,7 +66,7 @@ static int install_seccomp(const struct oci_spec *spec, struct seccomp_prog *sec
 
 int init_exec_process(const struct oci_process *p, const struct oci_spec *spec, struct seccomp_prog *seccomp,
 		      int agent_fd, const char *state_json, int preserve_fds, const struct lsm_plan *lsm,
-		      const struct landlock_plan *landlock)
+		      const struct landlock_plan *landlock, int record_fd)
 {
 	cleanup_close int ruleset = -EBADF;
 	int r;
@@ -105,6 +106,13 @@ int init_exec_process(const struct oci_process *p, const struct oci_spec *spec, 
 		if (r < 0)
 			return r;
 	}
+	/* The recording filter goes last, so what the configured one denies stays denied
+	 * (ERRNO outranks USER_NOTIF) and is not recorded; same placement rule. */
+	if (record_fd >= 0 && !p->no_new_privileges) {
+		r = seccomp_record_install(record_fd);
+		if (r < 0)
+			return r;
+	}
 	r = process_switch_user(p);
 	if (r < 0)
 		return r;
@@ -125,6 +133,11 @@ int init_exec_process(const struct oci_process *p, const struct oci_spec *spec, 
 	}
 	if (seccomp && p->no_new_privileges) {
 		r = install_seccomp(spec, seccomp, agent_fd, state_json);
+		if (r < 0)
+			return r;
+	}
+	if (record_fd >= 0 && p->no_new_privileges) {
+		r = seccomp_record_install(record_fd);
 		if (r < 0)
 			return r;
 	}
@@ -235,7 +248,7 @@ __attribute__((noreturn)) static void init_stage2(struct init_ctx *ctx)
 			_exit(1);
 	}
 	r = init_exec_process(p, spec, ctx->seccomp, ctx->agent_fd, state_json, ctx->preserve_fds, &ctx->lsm,
-			      ctx->landlock);
+			      ctx->landlock, ctx->record_fd);
 	_exit(r == -ENOENT ? 127 : 126);
 }
 

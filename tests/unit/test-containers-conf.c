@@ -707,6 +707,73 @@ TEST(find_runtime)
 		setenv("PATH", old_path, 1);
 }
 
+/* Drop-ins count without their main file, in /etc and in the user's dir. */
+TEST(dropins_without_the_main_file)
+{
+	setup();
+	put("etc/containers.conf.d/a.conf", "[containers]\npids_limit = 5\n");
+	put("user/containers.conf.d/b.conf", "[containers]\ninit = true\n");
+	struct engine_config c = load_ok(true);
+	CHECK(c.pids_limit == 5 && c.init);
+	CHECK(count(c.files) == 2);
+	check_source(&c, "containers.pids_limit", "@/etc/containers.conf.d/a.conf");
+	engine_config_free(&c);
+	/* The user's drop-ins beat the user's main file and every system file. */
+	put("user/containers.conf", "[containers]\ninit = false\npids_limit = 6\n");
+	c = load_ok(true);
+	CHECK(c.pids_limit == 6 && c.init);
+	engine_config_free(&c);
+}
+
+/* Errors name the file they are in: a drop-in, or the override, with its line. */
+TEST(errors_in_dropins_and_override_name_that_file)
+{
+	setup();
+	put("etc/containers.conf", "[containers]\npids_limit = 1\n");
+	put("etc/containers.conf.d/10-ok.conf", "[containers]\n");
+	put("etc/containers.conf.d/20-bad.conf", "# x\n\n[containers]\nno_hosts = \"yes\"\n");
+	load_fails(
+	    false,
+	    "@/etc/containers.conf.d/20-bad.conf:4: [containers] no_hosts: expected true or false, got a string");
+	fs_rm_rf(etc);
+	mkdir(etc, 0755);
+	const char *ov = put("override.conf", "[containers]\n\n\npids_limit = = 3\n");
+	char ovpath[PATH_MAX * 2];
+	snprintf(ovpath, sizeof(ovpath), "%s", ov);
+	setenv("CONTAINERS_CONF_OVERRIDE", ovpath, 1);
+	struct engine_config c = {0};
+	char *err = NULL;
+	CHECK(load(false, &c, &err) < 0);
+	CHECK(err && strstr(err, "override.conf:4:"));
+	free(err);
+	/* A directory named by the variable is an error too. */
+	snprintf(ovpath, sizeof(ovpath), "%s/etc", tmp);
+	setenv("CONTAINERS_CONF_OVERRIDE", ovpath, 1);
+	err = NULL;
+	CHECK(load(false, &c, &err) < 0);
+	CHECK(err && strstr(err, ovpath));
+	free(err);
+	unsetenv("CONTAINERS_CONF_OVERRIDE");
+}
+
+/* Line numbers stay right after multi-line arrays, comments with brackets and quotes, and
+ * CRLF line ends. */
+TEST(line_numbers_after_multiline_values)
+{
+	setup();
+	put("etc/containers.conf", "[containers]\n"
+				   "default_capabilities = [\n"
+				   "  \"CHOWN\", # a comment with ] and \"\n"
+				   "\n"
+				   "  \"KILL\",\n"
+				   "]\n"
+				   "# [engine] in a comment\n"
+				   "pids_limit = \"x\"\n");
+	load_fails(false, "@/etc/containers.conf:8: [containers] pids_limit: expected an integer, got a string");
+	put("etc/containers.conf", "[containers]\r\nno_hosts = true\r\n\r\npids_limit = true\r\n");
+	load_fails(false, "@/etc/containers.conf:4: [containers] pids_limit: expected an integer, got a boolean");
+}
+
 TEST(unreadable_or_oversized_files)
 {
 	setup();

@@ -35,6 +35,7 @@ int verb_logout(int argc, char **argv);
 int verb_system(int argc, char **argv);
 int verb_unshare(int argc, char **argv);
 int verb_rootfs(int argc, char **argv);
+int verb_network(int argc, char **argv); /* cli/engine/network.c */
 
 /* Opens the store (--root or the default); logs on failure. */
 int cli_open_store(struct store **ret);
@@ -62,16 +63,20 @@ int verb_logs(int argc, char **argv);
 int verb_exec(int argc, char **argv);
 int verb_wait(int argc, char **argv);
 int verb_top(int argc, char **argv);
+int verb_port(int argc, char **argv);
 int verb_cp(int argc, char **argv);
 int verb_attach(int argc, char **argv);
 int verb_info(int argc, char **argv);
 int verb_version(int argc, char **argv);
+int verb_audit(int argc, char **argv); /* cli/engine/audit.c */
 int verb_container(int argc, char **argv);
 int verb_container_inspect(int argc, char **argv);
 int verb_container_prune(int argc, char **argv);
 int verb_container_exists(int argc, char **argv);
 /* `inspect`: a container if every argument names one, else verb_inspect (images). */
 int verb_inspect_any(int argc, char **argv);
+/* `inspect --namespaces CONTAINER...` (cli/engine/inspect.c), else verb_inspect_any. */
+int verb_inspect_entry(int argc, char **argv);
 
 /* A docker-style option parser: "-it", "-e X", "-eX", "--env X", "--env=X", "--rm=false";
  * stops at the first positional argument (p->i then points at it) or after "--". */

@@ -257,10 +257,16 @@ static void usage(bool run)
 	       "  -h, --hostname NAME     hostname; --entrypoint CMD|JSON\n"
 	       "      --read-only         read-only root filesystem (/run, /tmp, /var/tmp stay writable)\n"
 	       "      --cap-add/--cap-drop CAP|ALL, --privileged\n"
-	       "      --security-opt seccomp=FILE|unconfined, no-new-privileges[=false], mask=P, unmask=P|ALL\n"
+	       "      --security-opt seccomp=FILE|unconfined, no-new-privileges[=false], mask=P, unmask=P|ALL,\n"
+	       "                          landlock=ro:PATH[:PATH…],rw:PATH…|FILE|unconfined\n"
 	       "  -v, --volume SRC:DST[:ro,rw,z,Z], --mount, --tmpfs DST[:OPTS], --device HOST[:CTR][:rwm]\n"
 	       "  -m, --memory N[kmg], --pids-limit N, --cpus N, --shm-size N, --ulimit NAME=S[:H], --sysctl K=V\n"
-	       "      --network none|host, --userns host|keep-id|nomap, --pid/--ipc/--uts host\n"
+	       "      --network none|host|pasta[:OPTS]|slirp4netns[:OPTS]|bridge[:NET]|NET|container:NAME|ns:PATH\n"
+	       "  -p, --publish [IP:][HOSTPORT:]PORT[/udp] (ranges N-M), -P, --publish-all; --ip, --mac-address\n"
+	       "      --dns IP, --dns-search D, --dns-option O, --add-host NAME:IP|host-gateway\n"
+	       "      --userns host|keep-id|nomap|auto[:size=N]\n"
+	       "      --uidmap/--gidmap CONTAINER:HOST:SIZE, --pid/--ipc/--uts host|container:NAME\n"
+	       "      --init              run kakuri-init as pid 1 (signals forwarded, zombies reaped)\n"
 	       "      --runtime PATH      any OCI runtime (kakuri-runtime by default)\n"
 	       "      --stop-signal SIG, --stop-timeout N, --no-hosts, --annotation K=V, --label K=V\n",
 	       run ? "run" : "create");
@@ -480,8 +486,6 @@ int cli_parse_create(int argc, char **argv, bool run, struct ctr_opts *o, bool *
 		return r;
 	if (id < 0)
 		return -EINVAL;
-	if (o->init)
-		return log_error_errno(-EOPNOTSUPP, "--init: the built-in init is not implemented yet");
 	if (p.i >= argc) {
 		cli_usage_error(p.verb, "requires at least 1 argument (the image)");
 		return -EINVAL;

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cli/engine/audit-suggest.h"
 #include "cli/engine/cli.h"
 #include "lib/cleanup.h"
 #include "lib/log.h"
@@ -21,7 +22,7 @@ static const struct verb verbs[] = {
     {"images", "list images", verb_images},
     {"rmi", "remove images", verb_rmi},
     {"tag", "add a name to an image", verb_tag},
-    {"inspect", "show a container's or an image's details as JSON", verb_inspect_any},
+    {"inspect", "show a container's or an image's details as JSON", verb_inspect_entry},
     {"image", "image commands: ls, rm, tag, inspect, prune, pull, load, save, import, mount, umount", verb_image},
     {"login", "store credentials for a registry", verb_login},
     {"logout", "remove stored credentials", verb_logout},
@@ -40,11 +41,15 @@ static const struct verb verbs[] = {
     {"exec", "run a process in a running container", verb_exec},
     {"wait", "wait for containers to exit, print their exit codes", verb_wait},
     {"top", "show a container's processes", verb_top},
+    {"port", "list a container's published ports", verb_port},
     {"cp", "copy files between a container and the host", verb_cp},
     {"attach", "attach to a running container", verb_attach},
     {"container", "container commands: run, create, start, stop, rm, ls, inspect, prune, ...", verb_container},
+    {"network", "bridge networks: create, ls, inspect, rm, prune", verb_network},
     {"info", "show what this host supports (cgroups, user namespaces, seccomp, LSMs, ...)", verb_info},
     {"version", "show the version of kakuri and of its OCI runtime", verb_version},
+    {"audit", "security audit: tier and layers of containers or processes (--pid), or --host", verb_audit},
+    {"audit-suggest", "capability advice from a --seccomp-record run (= audit --suggest)", cli_audit_suggest},
 };
 
 int cli_usage_error(const char *verb, const char *fmt, ...)

@@ -2,6 +2,7 @@
 /* kakuri ps [-a] [-q] [--no-trunc] [--format json|table|TEMPLATE] [--filter K=V]: containers
  * (running ones; -a: all). Status is derived from the records and the kernel (and the runtime
  * when a monitor died before it recorded a pid), never taken on trust from a record. */
+#include <ctype.h>
 #include <errno.h>
 #include <json-c/json.h>
 #include <stdio.h>
@@ -11,6 +12,7 @@
 #include "cli/engine/cli.h"
 #include "engine/container/inspect.h"
 #include "engine/container/lifecycle.h"
+#include "engine/container/spec-network.h"
 #include "engine/container/util.h"
 #include "lib/cleanup.h"
 #include "lib/log.h"
@@ -62,6 +64,15 @@ static json_object *entry_json(const struct ctr_record *r, enum ctr_status st, b
 	    o, "ExitCode",
 	    json_object_new_int(st == CTR_STATUS_EXITED ? (r->state == CTR_EXITED ? r->exit_code : -1) : 0));
 	ju_add_str(o, "Id", r->id);
+	if (names_as_string) {
+		/* templates: docker's {{.ID}} (short), {{.RunningFor}} */
+		char sid[13], d[64], ago[80];
+		snprintf(sid, sizeof(sid), "%.12s", r->id);
+		ju_add_str(o, "ID", sid);
+		cu_fmt_human_duration(ctr_now_ns() - r->created, d);
+		snprintf(ago, sizeof(ago), "%s ago", d);
+		ju_add_str(o, "RunningFor", ago);
+	}
 	ju_add_str(o, "Image", r->image_name ? r->image_name : r->image);
 	ju_add_str(o, "ImageID", r->image_id);
 	if (names_as_string) {
@@ -77,7 +88,22 @@ static json_object *entry_json(const struct ctr_record *r, enum ctr_status st, b
 	ju_add_str(o, "Status", status);
 	json_object_object_add(o, "Rootless", json_object_new_boolean(r->rootless));
 	ju_add_str(o, "Networks", r->network);
+	json_object_object_add(o, "Ports", ctr_net_ports_json(r));
 	return o;
+}
+
+/* PORTS: podman's "0.0.0.0:8080->80/tcp, …" from the JSON row. */
+static char *ports_cell(json_object *row)
+{
+	json_object *a = NULL;
+	struct net_port *p = NULL;
+	size_t n = 0;
+	json_object_object_get_ex(row, "Ports", &a);
+	if (net_ports_from_json(a, &p, &n) < 0)
+		return strdup("");
+	char *s = net_ports_format(p, n);
+	free(p);
+	return s;
 }
 
 static bool filter_match(const struct ctr_record *r, enum ctr_status st, char **filters)
@@ -96,6 +122,72 @@ static bool filter_match(const struct ctr_record *r, enum ctr_status st, char **
 			return false;
 	}
 	return true;
+}
+
+/* The header of one `table` column: docker's names for the usual fields, else the field
+ * name upper-cased ("{{.Names}}" -> NAMES, "{{.ID}}" -> CONTAINER ID). */
+static char *column_header(const char *cell)
+{
+	static const struct {
+		const char *field, *head;
+	} known[] = {{"ID", "CONTAINER ID"}, {"Id", "CONTAINER ID"}, {"RunningFor", "CREATED"},
+		     {"CreatedAt", "CREATED AT"}, {"Networks", "NETWORKS"}};
+	const char *a = strstr(cell, "{{"), *dot = a ? strchr(a, '.') : NULL;
+	if (!dot)
+		return strdup(cell);
+	size_t n = strcspn(dot + 1, " }|");
+	for (size_t i = 0; i < ELEMENTSOF(known); i++)
+		if (strlen(known[i].field) == n && strncmp(dot + 1, known[i].field, n) == 0)
+			return strdup(known[i].head);
+	char *h = strndup(dot + 1, n);
+	for (char *c = h; c && *c; c++)
+		*c = (char)toupper((unsigned char)*c);
+	return h;
+}
+
+/* --format 'table {{.ID}}\t{{.Names}}': a header row, then the cells aligned (columns are
+ * separated by a tab, written "\t" as with docker). */
+static int print_table_template(const char *tmpl, json_object *arr)
+{
+	cleanup_free char *t = NULL;
+	size_t m = json_object_array_length(arr);
+	/* "\t" written literally on the command line is the column separator too. */
+	if (!(t = strdup(tmpl)))
+		return -ENOMEM;
+	for (char *q; (q = strstr(t, "\\t"));) {
+		*q = '\t';
+		memmove(q + 1, q + 2, strlen(q + 2) + 1);
+	}
+	cleanup_strv char **cols = cu_strv_split(t, '\t');
+	size_t nc = cu_strv_length(cols);
+	if (nc == 0)
+		return 0;
+	char **cells = calloc((m + 1) * nc, sizeof(char *));
+	size_t *w = calloc(nc, sizeof(size_t));
+	int r = 0;
+	if (!cells || !w) {
+		free(cells);
+		free(w);
+		return -ENOMEM;
+	}
+	for (size_t k = 0; k < nc; k++)
+		cells[k] = column_header(cols[k]);
+	for (size_t i = 0; i < m && r >= 0; i++)
+		for (size_t k = 0; k < nc && r >= 0; k++)
+			r = ctr_template_render(cols[k], json_object_array_get_idx(arr, i), &cells[(i + 1) * nc + k]);
+	for (size_t i = 0; r >= 0 && i <= m; i++)
+		for (size_t k = 0; k < nc; k++)
+			if (cells[i * nc + k] && strlen(cells[i * nc + k]) > w[k])
+				w[k] = strlen(cells[i * nc + k]);
+	for (size_t i = 0; r >= 0 && i <= m; i++)
+		for (size_t k = 0; k < nc; k++)
+			printf("%-*s%s", k + 1 < nc ? (int)w[k] : 0, cells[i * nc + k] ? cells[i * nc + k] : "",
+			       k + 1 < nc ? "   " : "\n");
+	for (size_t i = 0; i < (m + 1) * nc; i++)
+		free(cells[i]);
+	free(cells);
+	free(w);
+	return r;
 }
 
 int verb_ps(int argc, char **argv)
@@ -145,7 +237,8 @@ int verb_ps(int argc, char **argv)
 		return EXIT_ENGINE;
 	}
 	bool json = format && STREQ(format, "json");
-	bool table = !format || STREQ(format, "table") || strncmp(format, "table ", 6) == 0;
+	bool table = !format || STREQ(format, "table");
+	bool table_tmpl = format && strncmp(format, "table ", 6) == 0;
 	json_object *arr = json_object_new_array();
 	for (size_t i = 0; i < n; i++) {
 		enum ctr_status st = ctr_status_live(s, list[i]);
@@ -164,6 +257,9 @@ int verb_ps(int argc, char **argv)
 	} else if (json) {
 		printf("%s\n", json_object_to_json_string_ext(arr, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
 								       JSON_C_TO_STRING_NOSLASHESCAPE));
+	} else if (table_tmpl) {
+		if (print_table_template(format + 6, arr) < 0)
+			log_error("template parsing error: %s", format);
 	} else if (!table) {
 		for (size_t i = 0; i < m; i++) {
 			cleanup_free char *line = NULL;
@@ -201,7 +297,7 @@ int verb_ps(int argc, char **argv)
 			cells[2] = cmd ? cmd : strdup("");
 			cells[3] = strdup(created);
 			cells[4] = strdup(ju_str(e, "Status"));
-			cells[5] = strdup("");
+			cells[5] = ports_cell(e);
 			json_object *names = NULL;
 			json_object_object_get_ex(e, "Names", &names);
 			cells[6] = strdup(json_object_is_type(names, json_type_array)

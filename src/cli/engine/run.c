@@ -11,6 +11,7 @@
 #include "engine/container/attach.h"
 #include "engine/container/lifecycle.h"
 #include "engine/container/spec.h"
+#include "engine/container/spec-seccomp.h"
 #include "lib/cleanup.h"
 #include "lib/log.h"
 
@@ -48,6 +49,9 @@ int verb_run(int argc, char **argv)
 	}
 	if (ctr_create(s, &cfg, &o, &rec) < 0)
 		goto out;
+	struct stat rec_before = {0};
+	if (o.seccomp_record)
+		ctr_seccomp_record_snapshot(o.seccomp_record, &rec_before);
 	struct ctr_start_opts so = {0};
 	if (o.tty)
 		ctr_tty_size(&so.rows, &so.cols);
@@ -66,6 +70,11 @@ int verb_run(int argc, char **argv)
 		rc = 0;
 	} else {
 		rc = cli_attach_result(r);
+		/* The recorder writes the profile once the container's last process is gone,
+		 * moments after the exit status reached us. */
+		if (o.seccomp_record && r >= 0 && ctr_seccomp_record_wait(o.seccomp_record, &rec_before, 10000) < 0)
+			log_warn("--seccomp-record: '%s' was not written within 10 s of the container's exit",
+				 o.seccomp_record);
 	}
 out:
 	if (client >= 0)

@@ -51,6 +51,8 @@ static const char *const default_sysctls[] = {"net.ipv4.ping_group_range=0 0", N
 	X(PIDS_LIMIT, "containers.pids_limit", CONFIG_KIND_INT, pids_limit)                                                   \
 	X(USERNS, "containers.userns", CONFIG_KIND_USERNS, userns)                                                            \
 	X(LOG_SIZE_MAX, "containers.log_size_max", CONFIG_KIND_LOG_SIZE, log_size_max)                                        \
+	X(NETNS, "containers.netns", CONFIG_KIND_STRING, netns)                                                               \
+	X(ROOTLESS_NET_CMD, "network.default_rootless_network_cmd", CONFIG_KIND_STRING, rootless_network_cmd)                 \
 	X(RUNTIME, "engine.runtime", CONFIG_KIND_STRING, runtime)                                                             \
 	X(RUNTIMES, "engine.runtimes", CONFIG_KIND_RUNTIMES, runtimes)                                                        \
 	X(STATIC_DIR, "engine.static_dir", CONFIG_KIND_PATH, static_dir)                                                      \
@@ -370,6 +372,8 @@ void engine_config_free(struct engine_config *c)
 	free(c->seccomp_profile);
 	config_strv_free(c->env);
 	free(c->userns);
+	free(c->netns);
+	free(c->rootless_network_cmd);
 	free(c->runtime);
 	for (size_t i = 0; i < c->n_runtimes; i++) {
 		free(c->runtimes[i].name);

@@ -55,6 +55,10 @@ struct engine_config {
 	int64_t pids_limit;    /* <= 0: no limit */
 	char *userns;	       /* "host", "private", "auto[:…]", "keep-id[:…]", "nomap", "ns:PATH" */
 	int64_t log_size_max;  /* bytes; < 0: no limit, else >= 8192 */
+	char *netns;	       /* default --network: NULL/"private" = bridge rootful, pasta rootless */
+
+	/* [network] */
+	char *rootless_network_cmd; /* "pasta" (default) or "slirp4netns" */
 
 	/* [engine] */
 	char *runtime; /* OCI runtime: a name (see runtimes) or a path; default "kakuri-runtime";

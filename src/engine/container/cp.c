@@ -179,6 +179,8 @@ static int split(const char *path, char **ret_parent, char **ret_name, bool *ret
 	*ret_contents = n >= 2 && STREQ(p + n - 2, "/.");
 	if (*ret_contents)
 		p[n - 2] = 0;
+	if (*ret_contents && !*p)
+		strcpy(p, "/"); /* "/.": the root's contents */
 	n = strlen(p);
 	while (n > 1 && p[n - 1] == '/')
 		p[--n] = 0;
@@ -283,7 +285,10 @@ int ctr_cp(struct store *s, const struct ctr_record *rec, const char *host, cons
 			return log_error_errno(-errno, "cp: cannot open the root of container %s: %m", rec->name);
 		if (!ctr_proc_alive(rec->pid, rec->pid_start))
 			return log_error_errno(-ESRCH, "cp: container %s stopped", rec->name);
-		if (rec->rootless && !idmap_in_userns())
+		/* In the container's user namespace when it has its own ids: rootless always;
+		 * rootful --userns=auto/--uidmap when copying in, so that the files belong to its
+		 * root, not to nobody (copied out, they belong to the caller, as with docker). */
+		if ((rec->rootless || (rec->idshift && to_ctr)) && !idmap_in_userns())
 			return copy_in_userns(rec->pid, rec->pid_start, rootfd, host, ctr, to_ctr, archive);
 		return copy_with_root(rootfd, host, ctr, to_ctr, archive);
 	}

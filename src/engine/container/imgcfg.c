@@ -23,6 +23,7 @@ void ctr_image_free(struct ctr_image *im)
 	free(im->user);
 	free(im->stop_signal);
 	cu_strv_free(im->volumes);
+	cu_strv_free(im->exposed_ports);
 	free(im);
 }
 
@@ -42,6 +43,14 @@ int ctr_image_parse(const char *json, struct ctr_image **ret)
 		im->workdir = ju_dup_str(c, "WorkingDir");
 		im->user = ju_dup_str(c, "User");
 		im->stop_signal = ju_dup_str(c, "StopSignal");
+		if (json_object_object_get_ex(c, "ExposedPorts", &v) && json_object_is_type(v, json_type_object)) {
+			im->exposed_ports = calloc(1, sizeof(char *));
+			json_object_object_foreach(v, key, val)
+			{
+				(void)val;
+				cu_strv_append(&im->exposed_ports, key);
+			}
+		}
 		if (json_object_object_get_ex(c, "Volumes", &v) && json_object_is_type(v, json_type_object)) {
 			im->volumes = calloc(1, sizeof(char *));
 			json_object_object_foreach(v, key, val)

@@ -11,6 +11,7 @@ struct ctr_image {
 	char **entrypoint, **cmd, **env; /* strv, NULL when absent */
 	char *workdir, *user, *stop_signal;
 	char **volumes; /* strv of paths (the image's Volumes keys) */
+	char **exposed_ports; /* strv: the image's ExposedPorts keys ("80/tcp") */
 };
 
 /* Finds ref in the store and reads its config. -ENOENT (logged: "REF: image not known"). */

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/container/spec-network.h"
 #include "engine/container/util.h"
 #include "engine/image/rootfs.h"
 #include "lib/cleanup.h"
@@ -106,6 +107,7 @@ int ctr_inspect_json(struct store *s, const struct ctr_record *rec, json_object 
 	json_object_object_add(state, "StartedAt", time_str(rec->started_at));
 	json_object_object_add(state, "FinishedAt", time_str(rec->finished_at));
 	json_object_object_add(o, "State", state);
+	json_object_object_add(o, "NetworkSettings", ctr_net_inspect(rec, st == CTR_STATUS_RUNNING));
 
 	ju_add_str(o, "Image", rec->image_id);
 	ju_add_str(o, "ImageName", rec->image_name ? rec->image_name : rec->image);
@@ -154,6 +156,7 @@ int ctr_inspect_json(struct store *s, const struct ctr_record *rec, json_object 
 	json_object_object_add(hc, "ReadonlyRootfs", json_object_new_boolean(rec->read_only));
 	json_object_object_add(hc, "AutoRemove", json_object_new_boolean(rec->auto_remove));
 	ju_add_str(hc, "NetworkMode", rec->network);
+	json_object_object_add(hc, "PortBindings", ctr_net_port_bindings(rec));
 	ju_add_str(hc, "UsernsMode", rec->userns);
 	json_object *seccomp = jget(cfg, "linux.seccomp");
 	json_object *secopt = json_object_new_array();

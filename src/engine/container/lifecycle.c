@@ -19,6 +19,8 @@
 #include "engine/config/oci-runtime.h"
 #include "engine/container/imgcfg.h"
 #include "engine/container/monitor.h"
+#include "engine/container/spec-network.h"
+#include "engine/container/spec-seccomp.h"
 #include "engine/container/util.h"
 #include "engine/image/idmap.h"
 #include "engine/image/rootfs.h"
@@ -222,8 +224,14 @@ int ctr_create(struct store *s, const struct engine_config *cfg, const struct ct
 		    .userdata = ud,
 		    .store_root = s->root,
 		    .rootless = s->rootless,
+		    .store = s,
 		};
 		r = ud ? ctr_spec_build(o, &ctx, rec) : -ENOMEM;
+		if (r >= 0 && o->seccomp_record) {
+			cleanup_free char *cfg_path = NULL;
+			r = asprintf(&cfg_path, "%s/config.json", ud) < 0 ? -ENOMEM
+									: ctr_spec_seccomp_record(o, runtime, cfg_path);
+		}
 	}
 	if (r >= 0)
 		r = ctr_record_save(s, rec);
@@ -353,6 +361,7 @@ int ctr_cleanup_orphan(struct store *s, struct ctr_record *rec, int code)
 	rec->exit_code = code;
 	rec->finished_at = ctr_now_ns();
 	rec->monitor_pid = 0;
+	ctr_net_stop(s, rec); /* the helper (pasta, slirp4netns) or the bridge attachment */
 	int r = ctr_record_save(s, rec);
 	ctr_rt_for(rec, &rt);
 	ctr_rt_delete(&rt, rec->id);
@@ -536,6 +545,7 @@ int ctr_remove(struct store *s, const char *id, bool force)
 	struct ctr_rt rt;
 	ctr_rt_for(rec, &rt);
 	ctr_rt_delete(&rt, id);
+	ctr_net_stop(s, rec);
 	ctr_record_free(rec);
 	return ctr_storage_remove(s, id);
 }

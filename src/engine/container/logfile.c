@@ -147,12 +147,14 @@ static void emit(struct reader *rd, const char *line)
 		return;
 	const char *stream = ju_str(e, "stream"), *time_s = ju_str(e, "time");
 	int64_t t = parse_time(time_s);
-	if ((rd->o->since_ns && t < rd->o->since_ns) || (rd->o->until_ns && t > rd->o->until_ns))
-		return;
+	/* --tail takes the last N entries, then --since/--until filter them (docker and
+	 * podman): skip counted every entry, so it is spent before the time check. */
 	if (rd->skip > 0) {
 		rd->skip--;
 		return;
 	}
+	if ((rd->o->since_ns && t < rd->o->since_ns) || (rd->o->until_ns && t > rd->o->until_ns))
+		return;
 	int fd = stream && STREQ(stream, "stderr") ? rd->o->err_fd : rd->o->out_fd;
 	if (rd->o->timestamps && time_s) {
 		char pre[80];

@@ -25,7 +25,9 @@
 #include "engine/container/logfile.h"
 #include "engine/container/record.h"
 #include "engine/container/runtime.h"
+#include "engine/container/spec-userns.h"
 #include "engine/container/spec.h"
+#include "engine/container/spec-network.h"
 #include "engine/container/util.h"
 #include "engine/image/idmap.h"
 #include "engine/image/rootfs.h"
@@ -116,9 +118,11 @@ static void teardown(struct monitor *m, bool remove, const char *exit_code)
 			m->init_status = st;
 		}
 	}
+	ctr_net_stop(m->s, m->rec);
 	int devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
 	struct ctr_rt_io io = {.in = devnull, .out = devnull, .err = devnull};
-	pid_t del = ctr_rt_spawn(&m->rt, (char *[]){"delete", "--force", m->id, NULL}, &io);
+	/* No runtime yet when the start failed before the record was read. */
+	pid_t del = m->rt.path ? ctr_rt_spawn(&m->rt, (char *[]){"delete", "--force", m->id, NULL}, &io) : -1;
 	safe_close(devnull);
 	if (m->mounted && m->s)
 		image_rootfs_umount(m->s, m->id);
@@ -167,6 +171,8 @@ static _Noreturn void fail(struct monitor *m, const char *fmt, ...)
 			cur->state = CTR_CREATED;
 			cur->monitor_pid = 0;
 			cur->pid = 0;
+			free(cur->net_state); /* teardown() detaches below */
+			cur->net_state = NULL;
 			free(cur->error);
 			cur->error = strdup(msg);
 			ctr_record_save(m->s, cur);
@@ -310,7 +316,28 @@ static pid_t read_pid_file(const char *path)
 	return v > 0 ? (pid_t)v : -1;
 }
 
-/* `RUNTIME run --detach`, accepting the console connection while it runs. */
+/* The network of the created container, then `RUNTIME start`. */
+static void start_created(struct monitor *m)
+{
+	if (m->init_done)
+		fail(m, "the container's init exited before it was started");
+	if (ctr_net_start(m->s, m->rec, m->init_pid, m->userdata) < 0)
+		fail(m, "%s", log_captured()[0] ? log_captured() : "cannot set up the container's network");
+	int devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
+	struct ctr_rt_io io = {.in = devnull, .out = devnull, .err = devnull, .pdeathsig = true};
+	unlink(m->rtlog);
+	m->rt.log = m->rtlog;
+	int r = ctr_rt_run(&m->rt, (char *[]){"start", m->id, NULL}, &io);
+	m->rt.log = NULL;
+	safe_close(devnull);
+	if (r != 0) {
+		cleanup_free char *msg = ctr_rt_log_error(m->rtlog, NULL);
+		fail(m, "%s", msg ? msg : "the OCI runtime failed to start the created container");
+	}
+}
+
+/* `RUNTIME run --detach` (or `create`, see start_created), accepting the console connection
+ * while it runs. */
 static void start_container(struct monitor *m)
 {
 	int fds[3];
@@ -325,8 +352,11 @@ static void start_container(struct monitor *m)
 	unlink(m->rtlog);
 	char *args[16];
 	size_t n = 0;
-	args[n++] = "run";
-	args[n++] = "--detach";
+	/* A network to attach: create, attach, start (the process must not run before). */
+	bool net_attach = ctr_net_needs_attach(m->rec);
+	args[n++] = net_attach ? "create" : "run";
+	if (!net_attach)
+		args[n++] = "--detach";
 	args[n++] = "--bundle";
 	args[n++] = m->userdata;
 	args[n++] = "--pid-file";
@@ -380,6 +410,8 @@ static void start_container(struct monitor *m)
 			m->init_done = true;
 			m->init_status = m->stash[i].status;
 		}
+	if (net_attach)
+		start_created(m);
 }
 
 /* ---- the relay loop ---- */
@@ -561,6 +593,7 @@ static _Noreturn void finish(struct monitor *m)
 	int code = status_code(m->init_status);
 	char num[16];
 	ctr_log_close(&m->log);
+	ctr_net_stop(m->s, m->rec); /* the init is gone: its helper or veth too */
 	m->out_r = safe_close(m->out_r);
 	m->err_r = safe_close(m->err_r);
 	m->lockfd = ctr_lock(m->s, m->id);
@@ -572,6 +605,8 @@ static _Noreturn void finish(struct monitor *m)
 		if (cur->monitor_pid == getpid() && !cur->auto_remove) {
 			cur->state = CTR_EXITED;
 			cur->exit_code = code;
+			free(cur->net_state);
+			cur->net_state = NULL;
 			cur->finished_at = ctr_now_ns();
 			cur->pid = m->init_pid;
 			if (m->rec && !cur->started_at)
@@ -602,13 +637,11 @@ static _Noreturn void monitor_main(struct monitor *m)
 	prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
 	log_set_capture(true);
 
-	if (!idmap_rootless() || idmap_in_userns()) {
-		/* rootful: the host's mount namespace, where `rm -f` can unmount. */
-	} else {
-		struct idmap map;
-		if (idmap_load(&map) < 0 || idmap_unshare_self(&map) < 0)
-			fail(m, "%s", log_captured()[0] ? log_captured() : "cannot create the storage user namespace");
-	}
+	/* rootful: the host's mount namespace, where `rm -f` can unmount; rootless: the storage
+	 * user namespace (a new one, or the one of the container whose namespaces this one
+	 * joins: spec-userns.h) with a mount namespace of our own. */
+	if (ctr_monitor_enter_namespaces(m->store_root, m->id) < 0)
+		fail(m, "%s", log_captured()[0] ? log_captured() : "cannot create the storage user namespace");
 	r = store_open(m->store_root, &m->s);
 	if (r < 0)
 		fail(m, "%s", log_captured()[0] ? log_captured() : "cannot open the store");
@@ -675,6 +708,8 @@ static _Noreturn void monitor_main(struct monitor *m)
 		r = ctr_spec_finalize(m->config, rootfd, m->rec, m->rows, m->cols, &err);
 		if (r < 0)
 			fail(m, "%s", err ? err : log_captured()[0] ? log_captured() : "cannot finish config.json");
+		if (ctr_net_prepare(m->s, m->rec, m->config) < 0)
+			fail(m, "%s", log_captured()[0] ? log_captured() : "cannot prepare the container's network");
 	}
 	r = ctr_log_open(&m->log, m->logpath, m->rec->log_size_max);
 	if (r < 0)

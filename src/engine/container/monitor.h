@@ -8,7 +8,8 @@
  *   2. takes the container lock, marks the record "starting" with its own pid;
  *   3. mounts the root filesystem, resolves the user in the image (ctr_spec_finalize);
  *   4. makes the container's stdio (pipes, or a pty through --console-socket), subreaper,
- *      runs `RUNTIME run --detach` (with PDEATHSIG: if we die, it dies), reads the pid file,
+ *      runs `RUNTIME run --detach` (with PDEATHSIG: if we die, it dies; with a network to
+ *      attach: `create`, the network (spec-network.h), `start`), reads the pid file,
  *      marks the record "running" (pid + start time + boot id), unlocks, tells the client;
  *   5. relays output into the log (logfile.h) and to attached clients (attach.h), input
  *      from the clients into the container, until the init exits; reaps it;

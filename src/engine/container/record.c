@@ -57,8 +57,13 @@ void ctr_record_free(struct ctr_record *r)
 	cleanup_strvp(&r->group_add);
 	free(r->userns);
 	free(r->network);
+	free(r->net_settings);
+	free(r->net_state);
 	free(r->hostname);
 	free(r->stop_signal);
+	free(r->pid_ctr);
+	free(r->ipc_ctr);
+	free(r->uts_ctr);
 	free(r);
 }
 
@@ -125,6 +130,22 @@ int ctr_lock_all(struct store *s)
 
 /* ---- JSON ---- */
 
+/* JSON text kept as a nested object in the record (readable with jq, and by inspect). */
+static void add_json_text(json_object *o, const char *key, const char *text)
+{
+	json_object *v = text ? json_tokener_parse(text) : NULL;
+	if (v)
+		json_object_object_add(o, key, v);
+}
+
+static char *dup_json_text(json_object *o, const char *key)
+{
+	json_object *v;
+	if (!json_object_object_get_ex(o, key, &v) || !v)
+		return NULL;
+	return strdup(json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN));
+}
+
 char *ctr_record_to_json(const struct ctr_record *r)
 {
 	json_object *o = json_object_new_object();
@@ -161,11 +182,22 @@ char *ctr_record_to_json(const struct ctr_record *r)
 	ju_add_strv(o, "group_add", r->group_add);
 	ju_add_str(o, "userns", r->userns);
 	ju_add_str(o, "network", r->network);
+	add_json_text(o, "net_settings", r->net_settings);
+	add_json_text(o, "net_state", r->net_state);
 	ju_add_str(o, "hostname", r->hostname);
 	ju_add_str(o, "stop_signal", r->stop_signal);
 	json_object_object_add(o, "stop_timeout", json_object_new_int(r->stop_timeout));
 	json_object_object_add(o, "log_size_max", json_object_new_int64(r->log_size_max));
 	json_object_object_add(o, "home_set", json_object_new_boolean(r->home_set));
+	ju_add_str(o, "pid_ctr", r->pid_ctr);
+	ju_add_str(o, "ipc_ctr", r->ipc_ctr);
+	ju_add_str(o, "uts_ctr", r->uts_ctr);
+	if (r->auto_size) {
+		json_object_object_add(o, "auto_uid", json_object_new_int64(r->auto_uid));
+		json_object_object_add(o, "auto_gid", json_object_new_int64(r->auto_gid));
+		json_object_object_add(o, "auto_size", json_object_new_int64(r->auto_size));
+	}
+	json_object_object_add(o, "idshift", json_object_new_boolean(r->idshift));
 	char *s = strdup(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_PRETTY_TAB));
 	json_object_put(o);
 	return s;
@@ -219,11 +251,20 @@ static int record_from_json(const char *text, struct ctr_record **ret)
 	r->group_add = ju_dup_strv(o, "group_add");
 	r->userns = ju_dup_str(o, "userns");
 	r->network = ju_dup_str(o, "network");
+	r->net_settings = dup_json_text(o, "net_settings");
+	r->net_state = dup_json_text(o, "net_state");
 	r->hostname = ju_dup_str(o, "hostname");
 	r->stop_signal = ju_dup_str(o, "stop_signal");
 	r->stop_timeout = (int)ju_int64(o, "stop_timeout");
 	r->log_size_max = ju_int64(o, "log_size_max");
 	r->home_set = ju_bool(o, "home_set");
+	r->pid_ctr = ju_dup_str(o, "pid_ctr");
+	r->ipc_ctr = ju_dup_str(o, "ipc_ctr");
+	r->uts_ctr = ju_dup_str(o, "uts_ctr");
+	r->auto_uid = (uint32_t)ju_int64(o, "auto_uid");
+	r->auto_gid = (uint32_t)ju_int64(o, "auto_gid");
+	r->auto_size = (uint32_t)ju_int64(o, "auto_size");
+	r->idshift = ju_bool(o, "idshift");
 	json_object_put(o);
 	if (!r->id || strlen(r->id) != CTR_ID_LEN || !r->name) {
 		ctr_record_free(r);
@@ -246,10 +287,20 @@ int ctr_record_load(struct store *s, const char *id, struct ctr_record **ret)
 		return r;
 	if (r < 0)
 		return log_error_errno(r, "Cannot read %s/containers/%s: %m", s->root, rel);
-	r = record_from_json(data, ret);
+	struct ctr_record *rec = NULL;
+	r = record_from_json(data, &rec);
+	/* A record must be its directory's: a copied or edited one naming another ID would
+	 * make every command act on that other container. */
+	if (r == 0 && !STREQ(rec->id, id)) {
+		ctr_record_free(rec);
+		r = -EBADMSG;
+	}
 	if (r == -EBADMSG)
 		return log_error_errno(r, "%s/containers/%s is corrupt", s->root, rel);
-	return r;
+	if (r < 0)
+		return r;
+	*ret = rec;
+	return 0;
 }
 
 int ctr_record_save(struct store *s, const struct ctr_record *r)

@@ -70,12 +70,24 @@ struct ctr_record {
 	char **group_add;    /* strv: --group-add, resolved with it */
 	char **caps_nonroot; /* strv: the capabilities a non-root user gets (the ones added by name) */
 	char *userns;	     /* "host", "keep-id", "nomap" */
-	char *network;	     /* "none", "host" */
+	char *network;	     /* "none", "host", "pasta", "slirp4netns", "bridge[:NAME]", "container:ID", "ns:PATH" */
+	char *net_settings;  /* JSON text: what the network mode needs at each start (network.h) */
+	char *net_state;     /* JSON text: what the running instance attached, for teardown (or NULL) */
 	char *hostname;
 	char *stop_signal; /* "SIGTERM" */
 	int stop_timeout;  /* seconds */
 	int64_t log_size_max;
 	bool home_set; /* HOME was given explicitly: do not take it from passwd */
+	/* --pid/--ipc/--uts container:NAME: the ID of the container whose namespace is joined
+	 * (resolved to its init's /proc/PID/ns/X at each start, spec-userns.h), or NULL. */
+	char *pid_ctr, *ipc_ctr, *uts_ctr;
+	/* --userns auto (rootful): the ids allocated from the user "containers"' /etc/subuid and
+	 * /etc/subgid ranges (auto_size 0: none); held while the record exists, taken under
+	 * containers.lock. */
+	uint32_t auto_uid, auto_gid, auto_size;
+	/* The image's files are chowned through linux.uidMappings/gidMappings before the first
+	 * start (--userns auto, --uidmap/--gidmap). */
+	bool idshift;
 };
 
 void ctr_record_free(struct ctr_record *r);

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "engine/container/spec-internal.h"
+#include "engine/container/spec-userns.h"
 #include "engine/container/util.h"
 #include "lib/cleanup.h"
 #include "lib/fs.h"
@@ -44,6 +45,13 @@ int ctr_spec_finalize(const char *config_path, int rootfd, const struct ctr_reco
 	json_object *proc;
 	if (!o || !json_object_object_get_ex(o, "process", &proc))
 		return log_error_errno(-EBADMSG, "%s: no process object", config_path);
+	if (rec->idshift) {
+		/* Before the user lookup: it needs nothing of the owners, the chown needs the
+		 * image as it was (spec-userns.h). */
+		r = ctr_rootfs_idshift(config_path, rootfd, o);
+		if (r < 0)
+			return r;
+	}
 	r = ctr_user_resolve(rootfd, rec->user, rec->group_add, &u, ret_err);
 	if (r < 0)
 		return r;

@@ -12,6 +12,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "engine/container/spec-opts.h"
 #include "engine/container/spec.h"
 #include "engine/container/util.h"
 #include "lib/cleanup.h"
@@ -88,9 +89,12 @@ static void add_standard(const struct ctr_mounts_ctx *m, json_object *mounts)
 	else
 		json_object_array_add(mounts,
 				      mount_new("/sys", "bind", "/sys",
-						(const char *[]){"rbind", "nosuid", "noexec", "nodev", ro, NULL}));
+						(const char *[]){"rbind", "nosuid", "noexec", "nodev", ro,
+								 STREQ(ro, "ro") ? "rro" : NULL, NULL}));
 	/* cgroupfs: a rootful container has its own cgroup namespace; a rootless one cannot mount
-	 * cgroup v1 hierarchies at all, so it sees the host's (read-only). */
+	 * cgroup v1 hierarchies at all, so it sees the host's, read-only all the way down ("rro",
+	 * runtime-spec 1.1: "ro" alone leaves the hierarchies below the host's tmpfs writable;
+	 * runtimes without rro ignore it for a bind, keeping "ro"). The same for a bound /sys. */
 	if (!m->rootless)
 		json_object_array_add(mounts,
 				      mount_new("/sys/fs/cgroup", "cgroup", "cgroup",
@@ -98,7 +102,7 @@ static void add_standard(const struct ctr_mounts_ctx *m, json_object *mounts)
 	else
 		json_object_array_add(
 		    mounts, mount_new("/sys/fs/cgroup", "bind", "/sys/fs/cgroup",
-				      (const char *[]){"rbind", "nosuid", "noexec", "nodev", "relatime", "ro", NULL}));
+				      (const char *[]){"rbind", "nosuid", "noexec", "nodev", "relatime", "ro", "rro", NULL}));
 }
 
 static int add_etc_files(const struct ctr_mounts_ctx *m, json_object *mounts)
@@ -406,5 +410,9 @@ int ctr_mounts_build(const struct ctr_mounts_ctx *m, json_object *root, json_obj
 	}
 	if ((r = add_etc_files(m, mounts)) < 0)
 		return r;
+	/* Last, so that no tmpfs on /run (--read-only, --tmpfs /run) hides it. */
+	if (m->init_path)
+		mount_put(mounts, mount_new(CTR_INIT_DEST, "bind", m->init_path,
+					    (const char *[]){"bind", "ro", "nosuid", "nodev", NULL}));
 	return add_devices(m, mounts, linux_, rules);
 }

@@ -20,6 +20,7 @@ struct ctr_mounts_ctx {
 	bool nested_userns; /* keep-id / nomap */
 	bool no_hosts;
 	char **image_volumes;
+	const char *init_path; /* --init: bound read-only at CTR_INIT_DEST (spec-opts.h), or NULL */
 };
 
 /* Fills root.mounts, linux.devices and the device cgroup rules (devices_rules, an array

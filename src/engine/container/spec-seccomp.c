@@ -8,13 +8,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include "engine/container/spec-seccomp.h"
 #include "engine/container/spec-internal.h"
 #include "lib/cleanup.h"
 #include "lib/fs.h"
 #include "lib/log.h"
 #include "lib/sha256.h"
 #include "oci/seccomp-profile.h"
+#include "runtime/seccomp-record.h"
 
 /* A json object that serializes as the given JSON text (the cached linux.seccomp): no
  * parse on the way in, no re-serialization on the way out. */
@@ -122,4 +126,99 @@ int ctr_spec_seccomp(const struct ctr_opts *o, const struct ctr_spec_ctx *ctx, c
 	}
 	json_object_object_add(linux_, "seccomp", obj);
 	return 0;
+}
+
+/* ---- --seccomp-record ---- */
+
+static bool is_kakuri_runtime(const char *runtime)
+{
+	const char *b = strrchr(runtime, '/');
+	return STREQ(b ? b + 1 : runtime, "kakuri-runtime");
+}
+
+/* FILE as an absolute path: its directory resolved (it must exist), its name kept. */
+static int record_path(const char *file, char **ret)
+{
+	cleanup_free char *copy = strdup(file), *dir = NULL;
+	if (!copy)
+		return -ENOMEM;
+	char *slash = strrchr(copy, '/');
+	const char *name = slash ? slash + 1 : copy;
+	if (!*name || STREQ(name, ".") || STREQ(name, ".."))
+		return log_error_errno(-EINVAL, "--seccomp-record '%s': expected a file name", file);
+	if (slash)
+		*slash = 0;
+	const char *d = slash ? (copy[0] ? copy : "/") : ".";
+	dir = realpath(d, NULL);
+	if (!dir)
+		return log_error_errno(-errno, "--seccomp-record '%s': directory '%s': %m", file, d);
+	struct stat st;
+	if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode))
+		return log_error_errno(-ENOTDIR, "--seccomp-record '%s': '%s' is not a directory", file, dir);
+	if (access(dir, W_OK | X_OK) < 0)
+		return log_error_errno(-errno, "--seccomp-record '%s': directory '%s' is not writable: %m", file, dir);
+	if (asprintf(ret, "%s%s%s", dir, STREQ(dir, "/") ? "" : "/", name) < 0)
+		return -ENOMEM;
+	if (stat(*ret, &st) == 0 && S_ISDIR(st.st_mode)) {
+		int r = log_error_errno(-EISDIR, "--seccomp-record '%s': '%s' is a directory", file, *ret);
+		free(*ret);
+		*ret = NULL;
+		return r;
+	}
+	return 0;
+}
+
+int ctr_spec_seccomp_record(const struct ctr_opts *o, const char *runtime, const char *config_path)
+{
+	cleanup_free char *path = NULL, *text = NULL;
+	int r;
+
+	if (!o->seccomp_record)
+		return 0;
+	if (!o->seccomp_record[0])
+		return log_error_errno(-EINVAL, "--seccomp-record: expected a file name");
+	if (!is_kakuri_runtime(runtime))
+		return log_error_errno(-EOPNOTSUPP,
+				       "--seccomp-record: only kakuri-runtime can record a seccomp profile, not '%s' "
+				       "(drop --runtime or use --runtime kakuri-runtime)",
+				       runtime);
+	r = record_path(o->seccomp_record, &path);
+	if (r < 0)
+		return r;
+	r = fs_read_file_at(AT_FDCWD, config_path, 64u << 20, &text, NULL);
+	if (r < 0)
+		return log_error_errno(r, "%s: %m", config_path);
+	json_object *root = json_tokener_parse(text), *ann;
+	if (!root)
+		return log_error_errno(-EINVAL, "%s: not valid JSON", config_path);
+	if (!json_object_object_get_ex(root, "annotations", &ann) || !json_object_is_type(ann, json_type_object)) {
+		ann = json_object_new_object();
+		json_object_object_add(root, "annotations", ann);
+	}
+	json_object_object_add(ann, SECCOMP_RECORD_ANNOTATION, json_object_new_string(path));
+	r = ctr_spec_write_json(config_path, root);
+	json_object_put(root);
+	if (r < 0)
+		return log_error_errno(r, "%s: %m", config_path);
+	return 0;
+}
+
+void ctr_seccomp_record_snapshot(const char *path, struct stat *ret)
+{
+	if (stat(path, ret) < 0)
+		memset(ret, 0, sizeof(*ret));
+}
+
+int ctr_seccomp_record_wait(const char *path, const struct stat *before, int timeout_ms)
+{
+	for (int waited = 0;; waited += 10) {
+		struct stat st;
+		if (stat(path, &st) == 0 && S_ISREG(st.st_mode) &&
+		    (st.st_ino != before->st_ino || st.st_dev != before->st_dev ||
+		     st.st_ctim.tv_sec != before->st_ctim.tv_sec || st.st_ctim.tv_nsec != before->st_ctim.tv_nsec))
+			return 0;
+		if (waited >= timeout_ms)
+			return -ETIMEDOUT;
+		usleep(10 * 1000);
+	}
 }

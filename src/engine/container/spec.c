@@ -23,6 +23,9 @@
 
 #include "engine/container/spec-internal.h"
 #include "engine/container/spec-mounts.h"
+#include "engine/container/spec-network.h"
+#include "engine/container/spec-opts.h"
+#include "engine/container/spec-userns.h"
 #include "engine/container/util.h"
 #include "lib/cleanup.h"
 #include "lib/fs.h"
@@ -101,6 +104,10 @@ static int env_file_read(const char *path, char ***env)
 			line[--l] = 0;
 		if (!*line || *line == '#')
 			continue;
+		if (*line == '=')
+			return log_error_errno(-EINVAL,
+					       "--env-file %s: '%s': invalid environment variable: the name is empty",
+					       path, line);
 		if (!strchr(line, '=')) {
 			const char *h = getenv(line);
 			if (!h)
@@ -118,6 +125,8 @@ static int env_file_read(const char *path, char ***env)
 /* "NAME=value", or "NAME" taken from our own environment (skipped when unset). */
 static int env_put(char ***env, const char *e)
 {
+	if (e[0] == '=') /* docker: "invalid environment variable" */
+		return log_error_errno(-EINVAL, "-e '%s': invalid environment variable: the name is empty", e);
 	if (strchr(e, '='))
 		return cu_strv_env_set(env, e);
 	const char *h = getenv(e);
@@ -165,11 +174,18 @@ static int parse_entrypoint(const char *s, char ***ret)
 		cleanup_json json_object *a = json_tokener_parse(s);
 		if (a && json_object_is_type(a, json_type_array)) {
 			char **v = calloc(1, sizeof(char *));
-			for (size_t i = 0; v && i < json_object_array_length(a); i++)
-				if (cu_strv_append(&v, json_object_get_string(json_object_array_get_idx(a, i))) < 0) {
+			for (size_t i = 0; v && i < json_object_array_length(a); i++) {
+				json_object *e = json_object_array_get_idx(a, i);
+				if (!json_object_is_type(e, json_type_string)) {
+					cu_strv_free(v);
+					return log_error_errno(
+					    -EINVAL, "--entrypoint '%s': expected a JSON array of strings", s);
+				}
+				if (cu_strv_append(&v, json_object_get_string(e)) < 0) {
 					cu_strv_free(v);
 					v = NULL;
 				}
+			}
 			if (!v)
 				return -ENOMEM;
 			*ret = v;
@@ -198,7 +214,7 @@ static int build_args(const struct ctr_opts *o, const struct ctr_image *im, char
 		ep = cu_strv_copy_of(im->entrypoint);
 	if (r < 0 || !ep) {
 		cu_strv_free(args);
-		return -ENOMEM;
+		return r < 0 ? r : -ENOMEM;
 	}
 	/* A new entrypoint drops the image's Cmd (docker semantics). */
 	char *const *cmd = o->cmd && o->cmd[0] ? o->cmd : o->entrypoint ? NULL : im->cmd;
@@ -303,54 +319,7 @@ static int build_rlimits(const struct ctr_opts *o, const struct ctr_spec_ctx *ct
 
 /* ---- files the container gets from us ---- */
 
-static int write_userdata_file(const char *userdata, const char *name, const char *data)
-{
-	cleanup_free char *p = NULL;
-	if (asprintf(&p, "%s/%s", userdata, name) < 0)
-		return -ENOMEM;
-	int r = fs_write_atomic(p, data, strlen(data), 0644);
-	if (r < 0)
-		return log_error_errno(r, "Failed to write %s: %m", p);
-	/* fs_write_atomic's mode is subject to the umask: the container's users must read it. */
-	chmod(p, 0644);
-	return 0;
-}
-
-static int write_etc_files(const struct ctr_opts *o, const struct ctr_spec_ctx *ctx, const char *hostname,
-			   const char *name, bool host_net, bool no_hosts)
-{
-	cleanup_free char *hosts = NULL, *hn = NULL, *resolv = NULL;
-	int r;
-	if (asprintf(&hn, "%s\n", hostname) < 0)
-		return -ENOMEM;
-	r = write_userdata_file(ctx->userdata, "hostname", hn);
-	if (r < 0)
-		return r;
-	if (!no_hosts) {
-		if (host_net) {
-			cleanup_free char *h = NULL;
-			if (fs_read_file_at(AT_FDCWD, "/etc/hosts", 1u << 20, &h, NULL) < 0)
-				h = strdup("127.0.0.1\tlocalhost\n::1\tlocalhost\n");
-			if (!h || asprintf(&hosts, "%s%s127.0.1.1\t%s %s\n", h,
-					   h[0] && h[strlen(h) - 1] != '\n' ? "\n" : "", hostname, name) < 0)
-				return -ENOMEM;
-		} else if (asprintf(&hosts,
-				    "127.0.0.1\tlocalhost localhost.localdomain localhost4 localhost4.localdomain4\n"
-				    "::1\tlocalhost localhost.localdomain localhost6 localhost6.localdomain6\n"
-				    "127.0.1.1\t%s %s\n",
-				    hostname, name) < 0) {
-			return -ENOMEM;
-		}
-		r = write_userdata_file(ctx->userdata, "hosts", hosts);
-		if (r < 0)
-			return r;
-	}
-	if (fs_read_file_at(AT_FDCWD, "/etc/resolv.conf", 1u << 20, &resolv, NULL) < 0)
-		resolv = strdup("");
-	if (!resolv)
-		return -ENOMEM;
-	return write_userdata_file(ctx->userdata, "resolv.conf", resolv);
-}
+/* write_etc_files: the network-dependent /etc files are spec-network.c's. */
 
 /* ---- linux ---- */
 
@@ -411,65 +380,6 @@ static void add_ns(json_object *arr, const char *type)
 	json_object *n = json_object_new_object();
 	ju_add_str(n, "type", type);
 	json_object_array_add(arr, n);
-}
-
-static void add_idmap(json_object *arr, uint32_t c, uint32_t h, uint32_t size)
-{
-	if (size == 0)
-		return;
-	json_object *m = json_object_new_object();
-	json_object_object_add(m, "containerID", json_object_new_int64(c));
-	json_object_object_add(m, "hostID", json_object_new_int64(h));
-	json_object_object_add(m, "size", json_object_new_int64(size));
-	json_object_array_add(arr, m);
-}
-
-/* Rootless only: a user namespace nested in the storage one (ids 0..N there: 0 = the user,
- * 1..N = the subordinate range). host: the same ids (so container uid 5 is host uid
- * SUBUID_START+4, as with podman); keep-id: the user's own uid inside is the user; nomap:
- * the user is not mapped at all, container root is the first subordinate id. A namespace of
- * its own (rather than the storage one as is) also tells any runtime that it runs in a user
- * namespace: devices are bind-mounted, not made with mknod. */
-static int build_userns(const char *mode, const struct ctr_spec_ctx *ctx, json_object *linux_, json_object *ns)
-{
-	const struct idmap *m = NULL;
-	struct idmap loaded;
-	if (idmap_load(&loaded) < 0)
-		return -EPERM;
-	m = &loaded;
-	uint32_t range_u = m->uid_count, range_g = m->gid_count; /* ids 1..range in the storage ns */
-	json_object *um = json_object_new_array(), *gm = json_object_new_array();
-	if (STREQ(mode, "keep-id")) {
-		uint32_t u = (uint32_t)idmap_user_uid(), g = (uint32_t)m->gid;
-		if (u > range_u || g > range_g) {
-			json_object_put(um);
-			json_object_put(gm);
-			return log_error_errno(
-			    -ERANGE, "--userns=keep-id: uid %u is above the subordinate range size %u", u, range_u);
-		}
-		add_idmap(um, 0, 1, u);
-		add_idmap(um, u, 0, 1);
-		add_idmap(um, u + 1, u + 1, range_u - u);
-		add_idmap(gm, 0, 1, g);
-		add_idmap(gm, g, 0, 1);
-		add_idmap(gm, g + 1, g + 1, range_g - g);
-	} else if (STREQ(mode, "nomap")) {
-		add_idmap(um, 0, 1, range_u);
-		add_idmap(gm, 0, 1, range_g);
-	} else {
-		/* host: the storage namespace's ids as they are. Two extents: the kernel wants
-		 * each one inside a single extent of the parent's map (0 = the user, 1.. = the
-		 * subordinate range). */
-		add_idmap(um, 0, 0, 1);
-		add_idmap(um, 1, 1, range_u);
-		add_idmap(gm, 0, 0, 1);
-		add_idmap(gm, 1, 1, range_g);
-	}
-	(void)ctx;
-	add_ns(ns, "user");
-	json_object_object_add(linux_, "uidMappings", um);
-	json_object_object_add(linux_, "gidMappings", gm);
-	return 0;
 }
 
 /* Is sysctl key namespaced by a namespace we give the container its own copy of? */
@@ -583,34 +493,48 @@ int ctr_spec_build(const struct ctr_opts *o, const struct ctr_spec_ctx *ctx, str
 	cleanup_strv char **args = NULL, **env = NULL, **caps = NULL, **nonroot = NULL;
 	cleanup_free char *hostname = NULL, *config_path = NULL;
 	const char *bad = NULL;
-	const char *network = o->network ? o->network : "none";
+	struct ctr_net net CLEANUP(ctr_net_clear) = {0};
 	const char *userns = o->userns ? o->userns : ctx->cfg->userns ? ctx->cfg->userns : "host";
-	bool host_net = STREQ(network, "host");
 	int r;
 
-	if (!STREQ(network, "none") && !host_net)
-		return log_error_errno(-EINVAL, "--network %s: only 'none' and 'host' are supported for now", network);
+	r = ctr_net_decide(o, ctx, &net);
+	if (r < 0)
+		return r;
+	bool host_net = net.mode == NET_MODE_HOST;
 	if (STREQ(userns, "private") || STREQ(userns, ""))
 		userns = "host";
-	/* nomap is refused for now: its container root cannot even reach the root filesystem
-	 * below the user's 0700 store while the runtime sets it up. */
-	if (!STREQ(userns, "host") && !STREQ(userns, "keep-id"))
-		return log_error_errno(
-		    -EINVAL,
-		    "--userns %s: supported modes are host and keep-id (auto and nomap are not implemented yet)",
-		    userns);
-	if (!ctx->rootless && !STREQ(userns, "host"))
-		return log_error_errno(-EINVAL, "--userns %s: only supported in rootless mode", userns);
+	/* The user namespace modes are spec-userns.c's. */
 	const char *const nsopts[] = {o->pid_ns, o->ipc_ns, o->uts_ns};
-	for (size_t i = 0; i < ELEMENTSOF(nsopts); i++)
-		if (nsopts[i] && !STREQ(nsopts[i], "host") && !STREQ(nsopts[i], "private"))
-			return log_error_errno(-EINVAL, "--pid/--ipc/--uts %s: only 'host' and 'private' are supported",
+	const char *const nsnames[] = {"--pid", "--ipc", "--uts"};
+	bool ns_join = false;
+	for (size_t i = 0; i < ELEMENTSOF(nsopts); i++) {
+		if (nsopts[i] && !STREQ(nsopts[i], "host") && !STREQ(nsopts[i], "private") &&
+		    !ctr_ns_is_container(nsopts[i]))
+			return log_error_errno(-EINVAL, "%s %s: expected host, private or container:NAME", nsnames[i],
 					       nsopts[i]);
+		ns_join |= ctr_ns_is_container(nsopts[i]);
+	}
+	bool userns_maps = o->uidmap || o->gidmap;
+	if (ns_join && ctx->rootless && (!STREQ(userns, "host") || userns_maps))
+		return log_error_errno(
+		    -EINVAL, "--userns/--uidmap/--gidmap cannot be combined with --pid/--ipc/--uts container:NAME "
+			     "rootless: the container joins NAME's user namespace");
+	if (o->hostname && ctr_ns_is_container(o->uts_ns))
+		return log_error_errno(
+		    -EINVAL, "--hostname cannot be set with --uts %s: the hostname is that container's", o->uts_ns);
+	/* Rootful with a user namespace of its own: the mounts a user namespace cannot make
+	 * (cgroup v1, procfs of the host's pid namespace, device nodes) are binds, as rootless. */
+	bool rootful_userns =
+	    !ctx->rootless && (STREQ(userns, "auto") || strncmp(userns, "auto:", 5) == 0 || userns_maps);
 
 	/* hostname: --hostname, the host's with --network host (podman), else the short ID. */
 	if (o->hostname)
 		hostname = strdup(o->hostname);
-	else if (host_net || (o->uts_ns && STREQ(o->uts_ns, "host"))) {
+	else if (ctr_ns_is_container(o->uts_ns)) {
+		r = ctr_ns_join_hostname(ctx, o->uts_ns, &hostname);
+		if (r < 0)
+			return r;
+	} else if (host_net || (o->uts_ns && STREQ(o->uts_ns, "host"))) {
 		char h[HOST_NAME_MAX + 1] = "";
 		gethostname(h, sizeof(h));
 		hostname = strdup(h);
@@ -622,6 +546,16 @@ int ctr_spec_build(const struct ctr_opts *o, const struct ctr_spec_ctx *ctx, str
 	r = build_args(o, ctx->image, &args);
 	if (r < 0)
 		return r;
+	/* --init: kakuri-init as pid 1 in config.json; the record keeps the command itself. */
+	cleanup_free char *init_path = NULL;
+	cleanup_strv char **init_args = NULL;
+	if (o->init || ctx->cfg->init) {
+		r = ctr_init_find(&init_path);
+		if (r >= 0)
+			r = ctr_init_wrap_args(args, &init_args);
+		if (r < 0)
+			return r;
+	}
 	r = build_env(o, ctx, hostname, &env);
 	if (r < 0)
 		return r;
@@ -663,7 +597,7 @@ int ctr_spec_build(const struct ctr_opts *o, const struct ctr_spec_ctx *ctx, str
 	json_object_object_add(user, "uid", json_object_new_int(0));
 	json_object_object_add(user, "gid", json_object_new_int(0));
 	json_object_object_add(user, "umask", json_object_new_int(022));
-	json_object_object_add(proc, "args", ju_strv(args));
+	json_object_object_add(proc, "args", ju_strv(init_args ? init_args : args));
 	json_object_object_add(proc, "env", ju_strv(env));
 	{
 		const char *wd = o->workdir				       ? o->workdir
@@ -685,20 +619,21 @@ int ctr_spec_build(const struct ctr_opts *o, const struct ctr_spec_ctx *ctx, str
 	json_object *rootobj = ju_obj(root, "root");
 	ju_add_str(rootobj, "path", ctx->rootfs);
 	json_object_object_add(rootobj, "readonly", json_object_new_boolean(o->read_only));
-	bool netns = !host_net, ipcns = !(o->ipc_ns && STREQ(o->ipc_ns, "host")),
+	bool netns = ctr_net_private(&net), ipcns = !(o->ipc_ns && STREQ(o->ipc_ns, "host")),
 	     utsns = !(o->uts_ns && STREQ(o->uts_ns, "host")), pidns = !(o->pid_ns && STREQ(o->pid_ns, "host"));
-	if (utsns)
+	if (utsns && !ctr_ns_is_container(o->uts_ns))
 		ju_add_str(root, "hostname", hostname);
-	bool nested_userns = ctx->rootless;
+	bool nested_userns = ctx->rootless || rootful_userns;
 	struct ctr_mounts_ctx mctx = {
 	    .opts = o,
 	    .store_root = ctx->store_root,
 	    .userdata = ctx->userdata,
-	    .rootless = ctx->rootless,
+	    .rootless = ctx->rootless || rootful_userns,
 	    .netns = netns,
 	    .nested_userns = nested_userns,
 	    .no_hosts = o->no_hosts || ctx->cfg->no_hosts,
 	    .image_volumes = ctx->image->volumes,
+	    .init_path = init_path,
 	};
 	json_object *devices_rules = json_object_new_array();
 	json_object *linux_ = ju_obj(root, "linux");
@@ -711,8 +646,7 @@ int ctr_spec_build(const struct ctr_opts *o, const struct ctr_spec_ctx *ctx, str
 	json_object *ns = ju_arr(linux_, "namespaces");
 	if (pidns)
 		add_ns(ns, "pid");
-	if (netns)
-		add_ns(ns, "network");
+	ctr_net_add_ns(&net, ns);
 	if (ipcns)
 		add_ns(ns, "ipc");
 	if (utsns)
@@ -720,12 +654,12 @@ int ctr_spec_build(const struct ctr_opts *o, const struct ctr_spec_ctx *ctx, str
 	add_ns(ns, "mount");
 	if (!ctx->rootless)
 		add_ns(ns, "cgroup");
-	if (nested_userns) {
-		r = build_userns(userns, ctx, linux_, ns);
-		if (r < 0) {
-			json_object_put(devices_rules);
-			return r;
-		}
+	r = ctr_spec_userns(o, ctx, userns, rec, linux_, ns);
+	if (r >= 0 && ns_join)
+		r = ctr_spec_ns_join(o, ctx, rec, linux_, ns);
+	if (r < 0) {
+		json_object_put(devices_rules);
+		return r;
 	}
 	r = build_resources(o, ctx, linux_, devices_rules);
 	if (r < 0)
@@ -740,6 +674,9 @@ int ctr_spec_build(const struct ctr_opts *o, const struct ctr_spec_ctx *ctx, str
 	if (r < 0)
 		return r;
 	build_masks(o, linux_);
+	r = ctr_spec_landlock(o, linux_);
+	if (r < 0)
+		return r;
 	r = ctr_spec_seccomp(o, ctx, caps, linux_);
 	if (r < 0)
 		return r;
@@ -756,7 +693,12 @@ int ctr_spec_build(const struct ctr_opts *o, const struct ctr_spec_ctx *ctx, str
 	}
 	json_object_object_add(ann, "io.container.manager", json_object_new_string("kakuri"));
 
-	r = write_etc_files(o, ctx, hostname, rec->name, host_net, mctx.no_hosts);
+	/* Checked before anything is written: a failed build leaves no files. */
+	const char *sig = o->stop_signal ? o->stop_signal : ctx->image->stop_signal;
+	int signo = sig ? cu_signal_parse(sig) : SIGTERM;
+	if (signo < 0)
+		return log_error_errno(-EINVAL, "stop signal '%s' is not a signal", sig);
+	r = ctr_net_write_etc(o, ctx, &net, hostname, rec->name, mctx.no_hosts);
 	if (r < 0)
 		return r;
 	if (asprintf(&config_path, "%s/config.json", ctx->userdata) < 0)
@@ -766,10 +708,6 @@ int ctr_spec_build(const struct ctr_opts *o, const struct ctr_spec_ctx *ctx, str
 		return r;
 
 	/* The record's share of the decisions. */
-	const char *sig = o->stop_signal ? o->stop_signal : ctx->image->stop_signal;
-	int signo = sig ? cu_signal_parse(sig) : SIGTERM;
-	if (signo < 0)
-		return log_error_errno(-EINVAL, "stop signal '%s' is not a signal", sig);
 	cu_strv_free(rec->command);
 	rec->command = TAKE_PTR(args);
 	free(rec->user);
@@ -788,8 +726,8 @@ int ctr_spec_build(const struct ctr_opts *o, const struct ctr_spec_ctx *ctx, str
 	rec->group_add = o->group_add ? cu_strv_copy_of(o->group_add) : NULL;
 	free(rec->userns);
 	rec->userns = strdup(userns);
-	free(rec->network);
-	rec->network = strdup(network);
+	if (ctr_net_record(o, &net, mctx.no_hosts, rec) < 0)
+		return -ENOMEM;
 	free(rec->hostname);
 	rec->hostname = TAKE_PTR(hostname);
 	free(rec->stop_signal);

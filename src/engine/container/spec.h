@@ -79,6 +79,9 @@ struct ctr_spec_ctx {
 	const char *userdata;	/* the bundle dir: hosts, hostname, resolv.conf are written here */
 	const char *store_root; /* named volumes: STORE/volumes/NAME/_data */
 	bool rootless;
+	/* Other containers' records (--pid/--ipc/--uts container:NAME, --userns auto's
+	 * allocations); NULL: those options are refused. */
+	struct store *store;
 };
 
 /* Builds config.json (userdata/config.json, written atomically) and fills the parts of the

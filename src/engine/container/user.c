@@ -166,19 +166,15 @@ int ctr_user_resolve(int rootfd, const char *spec, char *const *extra_groups, st
 		*colon = 0;
 		gpart = colon + 1;
 	}
-	if (!*user) {
-		free(user);
-		user = strdup("0");
-		if (!user)
-			return -ENOMEM;
-	}
+	/* ":GROUP" is root; not a new string: gpart points into user. */
+	const char *uname = *user ? user : "0";
 	cleanup_free char *pw1 = passwd ? strdup(passwd) : NULL;
 	unsigned puid = 0, pgid = 0;
 	char *pname = NULL, *phome = NULL;
-	bool numeric = parse_num(user, &id);
-	bool found = passwd_find(pw1, numeric ? NULL : user, numeric ? id : 0, &puid, &pgid, &pname, &phome);
+	bool numeric = parse_num(uname, &id);
+	bool found = passwd_find(pw1, numeric ? NULL : uname, numeric ? id : 0, &puid, &pgid, &pname, &phome);
 	if (!found && !numeric) {
-		if (asprintf(ret_err, "unable to find user %s: no matching entries in passwd file", user) < 0)
+		if (asprintf(ret_err, "unable to find user %s: no matching entries in passwd file", uname) < 0)
 			*ret_err = NULL;
 		return -ENOENT;
 	}
@@ -200,7 +196,9 @@ int ctr_user_resolve(int rootfd, const char *spec, char *const *extra_groups, st
 			return -ENOENT;
 		}
 	}
-	if (u.name && group) {
+	/* Membership groups only in the implicit form, as runc/docker/podman: "-u app:grp"
+	 * asks for exactly that group (plus --group-add), not app's memberships too. */
+	if (u.name && group && !(gpart && *gpart)) {
 		cleanup_free char *gr = strdup(group);
 		if (!gr || member_groups(gr, u.name, &u) < 0) {
 			ctr_user_clear(&u);

@@ -271,18 +271,22 @@ void cu_fmt_human_duration(int64_t ns, char buf[64])
 		snprintf(buf, 64, "About a minute");
 	else if (s < 3600)
 		snprintf(buf, 64, "%lld minutes", (long long)(s / 60));
-	else if ((s + 1800) / 3600 == 1)
-		snprintf(buf, 64, "About an hour");
-	else if (s < 48 * 3600)
-		snprintf(buf, 64, "%lld hours", (long long)((s + 1800) / 3600));
-	else if (s < 7 * 24 * 3600 * 2)
-		snprintf(buf, 64, "%lld days", (long long)(s / (24 * 3600)));
-	else if (s < 30 * 24 * 3600 * 3)
-		snprintf(buf, 64, "%lld weeks", (long long)(s / (7 * 24 * 3600)));
-	else if (s < 365 * 24 * 3600 * 2)
-		snprintf(buf, 64, "%lld months", (long long)(s / (30 * 24 * 3600)));
-	else
-		snprintf(buf, 64, "%lld years", (long long)(s / (365 * 24 * 3600)));
+	else {
+		/* From here on go-units counts rounded hours: int(d.Hours() + 0.5). */
+		int64_t h = (ns + 1800 * 1000000000LL) / (3600 * 1000000000LL);
+		if (h == 1)
+			snprintf(buf, 64, "About an hour");
+		else if (h < 48)
+			snprintf(buf, 64, "%lld hours", (long long)h);
+		else if (h < 24 * 7 * 2)
+			snprintf(buf, 64, "%lld days", (long long)(h / 24));
+		else if (h < 24 * 30 * 2)
+			snprintf(buf, 64, "%lld weeks", (long long)(h / 24 / 7));
+		else if (h < 24 * 365 * 2)
+			snprintf(buf, 64, "%lld months", (long long)(h / 24 / 30));
+		else
+			snprintf(buf, 64, "%lld years", (long long)(s / 3600 / 24 / 365));
+	}
 }
 
 /* Fractional part without trailing zeros: ".5", "" for none. */
@@ -415,10 +419,19 @@ int cu_signal_parse(const char *s)
 	for (size_t i = 0; i < ELEMENTSOF(signals); i++)
 		if (strcasecmp(s, signals[i].name) == 0)
 			return signals[i].sig;
-	if (strncasecmp(s, "RTMIN", 5) == 0) {
-		long k = s[5] == '+' ? strtol(s + 6, &end, 10) : 0;
-		if (SIGRTMIN + k <= SIGRTMAX)
-			return SIGRTMIN + (int)k;
+	/* RTMIN, RTMIN+N, RTMAX-N, RTMAX: N a plain number, the result in SIGRTMIN..SIGRTMAX. */
+	bool rtmin = strncasecmp(s, "RTMIN", 5) == 0, rtmax = strncasecmp(s, "RTMAX", 5) == 0;
+	if (rtmin || rtmax) {
+		long k = 0;
+		if (s[5]) {
+			if (s[5] != (rtmin ? '+' : '-') || s[6] < '0' || s[6] > '9')
+				return -EINVAL;
+			errno = 0;
+			k = strtol(s + 6, &end, 10);
+			if (*end || errno || k > SIGRTMAX - SIGRTMIN)
+				return -EINVAL;
+		}
+		return rtmin ? SIGRTMIN + (int)k : SIGRTMAX - (int)k;
 	}
 	return -EINVAL;
 }
@@ -431,5 +444,18 @@ const char *cu_signal_name(int sig)
 			snprintf(buf, sizeof(buf), "SIG%s", signals[i].name);
 			return buf;
 		}
+	/* Real-time signals as kill -l names them, so that cu_signal_parse() reads them back. */
+	if (sig >= SIGRTMIN && sig <= SIGRTMAX) {
+		int lo = sig - SIGRTMIN, hi = SIGRTMAX - sig;
+		if (lo == 0)
+			snprintf(buf, sizeof(buf), "SIGRTMIN");
+		else if (hi == 0)
+			snprintf(buf, sizeof(buf), "SIGRTMAX");
+		else if (lo <= hi)
+			snprintf(buf, sizeof(buf), "SIGRTMIN+%d", lo);
+		else
+			snprintf(buf, sizeof(buf), "SIGRTMAX-%d", hi);
+		return buf;
+	}
 	return NULL;
 }

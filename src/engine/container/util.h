@@ -58,7 +58,7 @@ int cu_parse_duration_seconds(const char *s, double *ret);
 int cu_parse_size(const char *s, int64_t *ret);
 
 /* ---- signals ---- */
-/* "TERM", "SIGTERM", "sigterm", "15" -> 15; -EINVAL. */
+/* "TERM", "SIGTERM", "sigterm", "15" -> 15, "RTMIN+N"/"RTMAX-N" too; -EINVAL. */
 int cu_signal_parse(const char *s);
-/* "SIGTERM" for 15 (static), or NULL. */
+/* "SIGTERM" for 15, "SIGRTMIN+3" for a real-time one (static buffer), or NULL. */
 const char *cu_signal_name(int sig);

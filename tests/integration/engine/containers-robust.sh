@@ -219,8 +219,11 @@ test_reboot() {
 	for pid in $(marked_pids "$mark"); do kill -KILL "$pid"; done
 	sleep 0.2
 	if [ "$mode" = root ]; then
-		# The mount a real reboot would also drop.
+		# The mount and the (now empty) cgroups a real reboot would also drop.
 		grep -F "$KK_STORE/rootfs/" /proc/self/mountinfo | awk '{ print $5 }' | while read -r m; do umount -l "$m"; done
+		local cid
+		cid=$(K "$mode" inspect --format '{{.Id}}' rb)
+		find /sys/fs/cgroup -depth -type d -path "*/kakuri/$cid" -exec rmdir {} + 2>/dev/null
 	fi
 	rm -rf "$(run_of "$mode")"/*
 	assert_eq exited "$(ps_state "$mode" rb)" "after the reboot: exited, not lost" || return

@@ -5,7 +5,8 @@
 # index, gzip and zstd layers, a Basic-auth registry with login/logout, short-name
 # resolution, TLS verification by default; the pulled root filesystem matches the source
 # file by file; an interrupted pull resumes (Range), a corrupted partial is re-downloaded,
-# old partials are pruned.
+# old partials are pruned; every container command of issue 6 on a pulled image (the demo
+# image's are in containers.sh).
 . "$(dirname "$0")/common.bash"
 
 FX=$(engine_fixtures) || kk_bail "building the image fixtures failed"
@@ -250,6 +251,118 @@ test_partial_gc() {
 	[ ! -e "$f" ] || { fail "image prune kept a partial older than a day"; return; }
 }
 
+# ---- every container command on a pulled image (issue 6: demo image in containers.sh) ----
+cp "$RUNTIME" "$T_DIR/bin/kakuri-runtime" && chmod 0755 "$T_DIR/bin/kakuri-runtime"
+CTR_ROOT_CONF=$T_DIR/ctr-root.conf
+CTR_RL_CONF=$T_DIR/ctr-rl.conf
+mkdir -p "$T_DIR/run-root" "$T_DIR/run-rl"
+printf '[engine]\ntmp_dir = "%s"\n' "$T_DIR/run-root" >"$CTR_ROOT_CONF"
+printf '[engine]\ntmp_dir = "%s"\n' "$T_DIR/run-rl" >"$CTR_RL_CONF"
+chmod 0644 "$CTR_ROOT_CONF" "$CTR_RL_CONF"
+[ "$KK_RL_OK" = 1 ] && chown "$KK_RL_UID:$KK_RL_GID" "$T_DIR/run-rl"
+# C MODE ARGS...: kakuri with private per-boot state, no network (loopback only).
+C() {
+	local mode=$1
+	shift
+	if [ "$mode" = root ]; then
+		CONTAINERS_CONF=$CTR_ROOT_CONF kk "$@"
+	else
+		rl_kk CONTAINERS_CONF="$CTR_RL_CONF" "$@"
+	fi
+}
+
+# P MODE ARGS...: kakuri ARGS on a fresh pseudo-terminal (pty.spawn); its status is kakuri's.
+P() {
+	local mode=$1 py='import os, pty, sys; sys.exit(os.waitstatus_to_exitcode(pty.spawn(sys.argv[1:])))'
+	shift
+	if [ "$mode" = root ]; then
+		python3 -c "$py" env CONTAINERS_CONF="$CTR_ROOT_CONF" KK_TEST_DIR="$T_DIR" "$KAKURI" --root "$KK_STORE" "$@"
+	else
+		run_as_user python3 -c "$py" env CONTAINERS_CONF="$CTR_RL_CONF" KK_TEST_DIR="$T_DIR" "$KAKURI" --root "$KK_RL_STORE" "$@"
+	fi
+}
+
+test_pulled_image_commands() {
+	local mode=$1 img=$REG_plain/kk/multi:1 id t0 t1 d=$T_DIR/cp-$1 N=(--network none) M=(-e "KK_TEST_DIR=$T_DIR")
+	need_mode "$mode" || return 0
+	defer "C $mode rm -af"
+	must C "$mode" pull -q --tls-verify=false "$img" || return
+	# run: attached output and exit status; the upper layer's file is there.
+	capture C "$mode" run --rm "${N[@]}" "$img" sh -c 'grep -q fresh /tmp/fresh && echo pulled; exit 5'
+	assert_eq 5 "$RC" "run: the container's exit status" || return
+	assert_eq pulled "$OUT" "run: output" || return
+	# create, start -a, wait, inspect
+	capture C "$mode" create --name c1 "${N[@]}" "$img" sh -c 'echo from-c1; exit 3'
+	assert_ok "create" || return
+	id=$OUT
+	assert_eq created "$(C "$mode" inspect --format '{{.State.Status}}' c1)" "inspect: created" || return
+	capture C "$mode" start -a c1
+	assert_eq 3 "$RC" "start -a: exit status" || return
+	assert_eq from-c1 "$OUT" "start -a: output" || return
+	assert_eq 3 "$(C "$mode" wait "$id")" "wait" || return
+	assert_eq "$img" "$(C "$mode" inspect c1 | jq -r '.[0].ImageName')" "inspect: ImageName" || return
+	# run -d, ps (table, json), logs (--tail, -t, -f), exec (-u -e -w, -i), top, cp
+	must C "$mode" run -d --name d1 "${N[@]}" "${M[@]}" "$img" sh -c 'echo l1; echo l2; trap "exit 0" TERM; while :; do sleep 0.1; done' || return
+	capture C "$mode" ps --format table
+	assert_match '^CONTAINER ID +IMAGE +COMMAND +CREATED +STATUS +PORTS +NAMES$' "$(head -n 1 <<<"$OUT")" "ps --format table header" || return
+	assert_match "$img .* d1\$" "$(sed -n 2p <<<"$OUT")" "ps --format table row" || return
+	capture C "$mode" ps -a --format json
+	assert_eq "d1 running" "$(jq -r '.[] | select(.Names[0] == "d1") | "\(.Names[0]) \(.State)"' <<<"$OUT")" "ps -a --format json" || return
+	assert_eq "c1 exited" "$(jq -r '.[] | select(.Names[0] == "c1") | "\(.Names[0]) \(.State)"' <<<"$OUT")" "ps -a lists the exited one" || return
+	sleep 0.3
+	assert_eq l2 "$(C "$mode" logs --tail 1 d1)" "logs --tail 1" || return
+	assert_match '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+Z l1' "$(C "$mode" logs -t d1)" "logs -t" || return
+	capture C "$mode" exec -u sync -e X=y -w /tmp d1 sh -c 'id -u; echo $X; pwd'
+	assert_eq "5"$'\n'"y"$'\n'"/tmp" "$OUT" "exec -u -e -w" || return
+	capture C "$mode" exec -i d1 cat <<<"via-stdin"
+	assert_eq via-stdin "$OUT" "exec -i" || return
+	capture C "$mode" top d1 pid args
+	assert_contains "$OUT" "sh -c echo l1" "top" || return
+	rm -rf "$d" && mkdir -p "$d" && echo payload >"$d/in"
+	[ "$mode" = rootless ] && chown -R "$KK_RL_UID:$KK_RL_GID" "$d"
+	must C "$mode" cp "$d/in" d1:/tmp/in || return
+	must C "$mode" cp d1:/home/user/notes.txt "$d/out" || return
+	assert_eq payload "$(C "$mode" exec d1 cat /tmp/in)" "cp in" || return
+	[ -s "$d/out" ] || { fail "cp out: empty"; return; }
+	# -t: run and exec on a terminal
+	capture P "$mode" run --rm -t "${N[@]}" "$img" sh -c 'tty; exit 6'
+	assert_eq 6 "$RC" "run -t: exit status" || return
+	assert_contains "$OUT" "/dev/pts/0" "run -t: a terminal" || return
+	capture P "$mode" exec -it d1 sh -c 'tty; test -t 0 && echo stdin-tty'
+	assert_ok "exec -it" || return
+	assert_contains "$OUT" "stdin-tty" "exec -it: stdin is the terminal" || return
+	# stop (the trap answers SIGTERM), restart, kill, rm -f
+	t0=$(date +%s%N)
+	must C "$mode" stop -t 10 d1 || return
+	t1=$(date +%s%N)
+	[ $(((t1 - t0) / 1000000)) -lt 5000 ] || { fail "stop waited for the timeout"; return; }
+	assert_eq "exited 0" "$(C "$mode" inspect --format '{{.State.Status}} {{.State.ExitCode}}' d1)" "stop: exit 0 from the trap" || return
+	must C "$mode" restart -t 0 d1 || return
+	assert_eq "running 1" "$(C "$mode" inspect --format '{{.State.Status}} {{.RestartCount}}' d1)" "restart" || return
+	assert_eq "l1"$'\n'"l2"$'\n'"l1"$'\n'"l2" "$(C "$mode" logs d1)" "logs of both runs" || return
+	must C "$mode" kill -s KILL d1 || return
+	assert_eq 137 "$(C "$mode" wait d1)" "kill -s KILL" || return
+	# attach: stdin in, output out, exits with the container
+	must C "$mode" run -d -i --name a1 "${N[@]}" "${M[@]}" "$img" sh -c 'read l; echo got:$l' || return
+	capture C "$mode" attach a1 <<<"hi"
+	assert_eq "got:hi" "$OUT" "attach" || return
+	# logs -f follows a running container to its end
+	must C "$mode" run -d --name f1 "${N[@]}" "${M[@]}" "$img" sh -c 'for i in 1 2; do echo f$i; sleep 0.3; done' || return
+	assert_eq "f1"$'\n'"f2" "$(C "$mode" logs -f f1)" "logs -f" || return
+	# container prune keeps the running one only; rm -f removes it
+	must C "$mode" run -d --name alive "${N[@]}" "${M[@]}" "$img" sleep 1000 || return
+	must C "$mode" container prune -f || return
+	assert_eq alive "$(C "$mode" ps -a --format '{{.Names}}')" "container prune" || return
+	must C "$mode" rm -f alive || return
+	assert_eq "" "$(C "$mode" ps -aq)" "rm -f" || return
+	# info and version
+	capture C "$mode" info --format json
+	jq -e '.host.cgroups.version and .host.security.seccomp and (.host.security.landlockABI | type == "number") and .store.graphRoot' <<<"$OUT" >/dev/null ||
+		{ fail "info --format json lacks fields"; return; }
+	capture C "$mode" version
+	assert_match '^Version: +[0-9]+\.[0-9]+' "$(head -n 1 <<<"$OUT")" "version" || return
+}
+
 start_registry plain || kk_bail "no registry"
 htpasswd -Bbn kkuser kkpass >"$T_DIR/htpasswd" || kk_bail "htpasswd failed"
 start_registry auth "$T_DIR/htpasswd" || kk_bail "no auth registry"
@@ -260,6 +373,7 @@ push "oci:$FX/busybox" "$REG_auth/kk/busybox:1" kkuser:kkpass || kk_bail "skopeo
 
 for mode in root rootless; do
 	run_test "pull by tag: rootfs matches the source; a second pull skips present layers ($mode)" test_pull_by_tag $mode
+	run_test "every container command on a pulled image: run (-t), create, start -a, wait, ps, logs, exec (-it), top, cp, stop, restart, kill, attach, prune, rm, info, version ($mode)" test_pulled_image_commands $mode
 	run_test "pull by digest records the repo digest; an unknown digest is a clear error ($mode)" test_pull_by_digest $mode
 	run_test "a two-platform index gives the host platform, or arm64 with --platform ($mode)" test_pull_index $mode
 	run_test "zstd and gzip images share their unpacked layers ($mode)" test_pull_zstd_and_gzip $mode
