@@ -11,6 +11,13 @@
 #                       when the file exits (lib.sh kills what carries KK_TEST_DIR).
 #   push SRC NAME [CREDS]  skopeo copy SRC (e.g. oci:DIR) to docker://NAME, plain http
 #   store_listing DIR   a listing of a store (for "store unchanged" checks)
+#   modes_env           for files that run each case as root and as the rootless user:
+#                       kakuri-runtime in $T_DIR/bin, the built-in busybox image $IMG in
+#                       $ARCHIVE, one containers.conf per mode ($ROOT_CONF, $RL_CONF: tmp_dir
+#                       below $T_DIR), MARK=(-e KK_TEST_DIR=...), and then
+#     K MODE ARGS...    kakuri as root (MODE root) or as the rootless user (rootless)
+#     setup MODE        skips a rootless case without the user, loads the image once per
+#                       mode, removes the mode's containers when the test ends
 #
 # Env: KAKURI (default: kakuri next to $RUNTIME, else build/kakuri).
 . "$(dirname "$0")/../../lib.sh"
@@ -132,4 +139,39 @@ check_store() {
 	fail "system check failed"
 	_kk_context
 	return 1
+}
+
+modes_env() {
+	cp "$RUNTIME" "$T_DIR/bin/kakuri-runtime" && chmod 0755 "$T_DIR/bin/kakuri-runtime"
+	IMG=docker.io/library/kakuri-busybox:latest
+	ARCHIVE=$T_DIR/busybox.tar
+	"$KK_TESTS/fixtures/mkimage.sh" "$ARCHIVE" "$IMG" >"$T_DIR/mkimage.log" 2>&1 ||
+		kk_bail "mkimage.sh failed: $(tail -n 3 "$T_DIR/mkimage.log")"
+	chmod 0644 "$ARCHIVE"
+	ROOT_CONF=$T_DIR/containers-root.conf
+	RL_CONF=$T_DIR/containers-rl.conf
+	mkdir -p "$T_DIR/run-root" "$T_DIR/run-rl"
+	printf '[engine]\ntmp_dir = "%s"\n' "$T_DIR/run-root" >"$ROOT_CONF"
+	printf '[engine]\ntmp_dir = "%s"\n' "$T_DIR/run-rl" >"$RL_CONF"
+	chmod 0644 "$ROOT_CONF" "$RL_CONF"
+	[ "$KK_RL_OK" = 1 ] && chown "$KK_RL_UID:$KK_RL_GID" "$T_DIR/run-rl"
+	export CONTAINERS_CONF=$ROOT_CONF
+	MARK=(-e "KK_TEST_DIR=$T_DIR")
+}
+
+K() {
+	local mode=$1
+	shift
+	if [ "$mode" = root ]; then kk "$@"; else rl_kk CONTAINERS_CONF="$RL_CONF" "$@"; fi
+}
+
+_kk_loaded=""
+setup() { # MODE
+	if [ "$1" = rootless ]; then
+		need_rootless || return 1
+	fi
+	defer "K $1 rm -af"
+	case " $_kk_loaded " in *" $1 "*) return 0 ;; esac
+	must K "$1" load -q -i "$ARCHIVE" || return 1
+	_kk_loaded="$_kk_loaded $1"
 }

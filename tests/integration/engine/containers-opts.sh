@@ -13,45 +13,13 @@
 # Bad values are exit 125 with a message naming the option, and leave no container.
 . "$(dirname "$0")/common.bash"
 
-cp "$RUNTIME" "$T_DIR/bin/kakuri-runtime" && chmod 0755 "$T_DIR/bin/kakuri-runtime"
+modes_env
 # kakuri finds kakuri-init next to itself.
 INIT=$(dirname "$KK_REPO/build/kakuri")/kakuri-init
 [ -x "$INIT" ] || kk_bail "kakuri-init not found next to build/kakuri: build it with make"
 cp "$INIT" "$T_DIR/bin/kakuri-init" && chmod 0755 "$T_DIR/bin/kakuri-init"
 
-IMG=docker.io/library/kakuri-busybox:latest
-ARCHIVE=$T_DIR/busybox.tar
-"$KK_TESTS/fixtures/mkimage.sh" "$ARCHIVE" "$IMG" >"$T_DIR/mkimage.log" 2>&1 ||
-	kk_bail "mkimage.sh failed: $(tail -n 3 "$T_DIR/mkimage.log")"
-chmod 0644 "$ARCHIVE"
-
-ROOT_CONF=$T_DIR/containers-root.conf
-RL_CONF=$T_DIR/containers-rl.conf
-mkdir -p "$T_DIR/run-root" "$T_DIR/run-rl"
-printf '[engine]\ntmp_dir = "%s"\n' "$T_DIR/run-root" >"$ROOT_CONF"
-printf '[engine]\ntmp_dir = "%s"\n' "$T_DIR/run-rl" >"$RL_CONF"
-chmod 0644 "$ROOT_CONF" "$RL_CONF"
-[ "$KK_RL_OK" = 1 ] && chown "$KK_RL_UID:$KK_RL_GID" "$T_DIR/run-rl"
-export CONTAINERS_CONF=$ROOT_CONF
-MARK=(-e "KK_TEST_DIR=$T_DIR")
 NET=(--network none)
-
-K() {
-	local mode=$1
-	shift
-	if [ "$mode" = root ]; then kk "$@"; else rl_kk CONTAINERS_CONF="$RL_CONF" "$@"; fi
-}
-
-loaded=""
-setup() { # MODE
-	if [ "$1" = rootless ]; then
-		need_rootless || return 1
-	fi
-	defer "K $1 rm -af"
-	case " $loaded " in *" $1 "*) return 0 ;; esac
-	must K "$1" load -q -i "$ARCHIVE" || return 1
-	loaded="$loaded $1"
-}
 
 # assert_refused WHAT NEEDLE ARGS...: `run ARGS` fails with 125, names NEEDLE, and leaves no
 # container behind.

@@ -12,39 +12,7 @@
 #   setup guidance naming the file and the command.
 . "$(dirname "$0")/common.bash"
 
-cp "$RUNTIME" "$T_DIR/bin/kakuri-runtime" && chmod 0755 "$T_DIR/bin/kakuri-runtime"
-IMG=docker.io/library/kakuri-busybox:latest
-ARCHIVE=$T_DIR/busybox.tar
-"$KK_TESTS/fixtures/mkimage.sh" "$ARCHIVE" "$IMG" >"$T_DIR/mkimage.log" 2>&1 ||
-	kk_bail "mkimage.sh failed: $(tail -n 3 "$T_DIR/mkimage.log")"
-chmod 0644 "$ARCHIVE"
-
-ROOT_CONF=$T_DIR/containers-root.conf
-RL_CONF=$T_DIR/containers-rl.conf
-mkdir -p "$T_DIR/run-root" "$T_DIR/run-rl"
-printf '[engine]\ntmp_dir = "%s"\n' "$T_DIR/run-root" >"$ROOT_CONF"
-printf '[engine]\ntmp_dir = "%s"\n' "$T_DIR/run-rl" >"$RL_CONF"
-chmod 0644 "$ROOT_CONF" "$RL_CONF"
-[ "$KK_RL_OK" = 1 ] && chown "$KK_RL_UID:$KK_RL_GID" "$T_DIR/run-rl"
-export CONTAINERS_CONF=$ROOT_CONF
-MARK=(-e "KK_TEST_DIR=$T_DIR")
-
-K() {
-	local mode=$1
-	shift
-	if [ "$mode" = root ]; then kk "$@"; else rl_kk CONTAINERS_CONF="$RL_CONF" "$@"; fi
-}
-
-loaded=""
-setup() { # MODE
-	if [ "$1" = rootless ]; then
-		need_rootless || return 1
-	fi
-	defer "K $1 rm -af"
-	case " $loaded " in *" $1 "*) return 0 ;; esac
-	must K "$1" load -q -i "$ARCHIVE" || return 1
-	loaded="$loaded $1"
-}
+modes_env
 
 sfield() { awk -v n="$2:" '$1 == n { print $2; exit }' <<<"$1"; }
 

@@ -19,12 +19,7 @@
 # listen on 127.0.0.1 only; no traffic leaves the machine.
 . "$(dirname "$0")/common.bash"
 
-cp "$RUNTIME" "$T_DIR/bin/kakuri-runtime" && chmod 0755 "$T_DIR/bin/kakuri-runtime"
-IMG=docker.io/library/kakuri-busybox:latest
-ARCHIVE=$T_DIR/busybox.tar
-"$KK_TESTS/fixtures/mkimage.sh" "$ARCHIVE" "$IMG" >"$T_DIR/mkimage.log" 2>&1 ||
-	kk_bail "mkimage.sh failed: $(tail -n 3 "$T_DIR/mkimage.log")"
-chmod 0644 "$ARCHIVE"
+modes_env
 # The same image with ExposedPorts 80/tcp and 53/udp (for -P), tagged kakuri-exposed.
 EXPOSED=docker.io/library/kakuri-exposed:latest
 python3 - "$ARCHIVE" "$T_DIR/exposed.tar" "$EXPOSED" <<'PY' || kk_bail "cannot make the -P image"
@@ -64,34 +59,8 @@ PING=$(helper_bin kk-ping) || kk_bail "kk-ping not built (make)"
 cp "$PING" "$T_DIR/bin/kk-ping" && chmod 0755 "$T_DIR/bin/kk-ping"
 PING=$T_DIR/bin/kk-ping
 
-ROOT_CONF=$T_DIR/containers-root.conf
-RL_CONF=$T_DIR/containers-rl.conf
-mkdir -p "$T_DIR/run-root" "$T_DIR/run-rl"
-printf '[engine]\ntmp_dir = "%s"\n' "$T_DIR/run-root" >"$ROOT_CONF"
-printf '[engine]\ntmp_dir = "%s"\n' "$T_DIR/run-rl" >"$RL_CONF"
-chmod 0644 "$ROOT_CONF" "$RL_CONF"
-[ "$KK_RL_OK" = 1 ] && chown "$KK_RL_UID:$KK_RL_GID" "$T_DIR/run-rl"
-export CONTAINERS_CONF=$ROOT_CONF
-MARK=(-e "KK_TEST_DIR=$T_DIR")
 TUN=/dev/net/tun
 TUN_MODE=$(stat -c %a "$TUN" 2>/dev/null)
-
-K() {
-	local mode=$1
-	shift
-	if [ "$mode" = root ]; then kk "$@"; else rl_kk CONTAINERS_CONF="$RL_CONF" "$@"; fi
-}
-
-loaded=""
-setup() { # MODE
-	if [ "$1" = rootless ]; then
-		need_rootless || return 1
-	fi
-	defer "K $1 rm -af"
-	case " $loaded " in *" $1 "*) return 0 ;; esac
-	must K "$1" load -q -i "$ARCHIVE" || return 1
-	loaded="$loaded $1"
-}
 
 # T MODE ARGS...: K, but with a usable /dev/net/tun: the command runs in a private mount
 # namespace where a fresh 0666 node for the same device (10:200, on a tmpfs of this test) is
