@@ -167,6 +167,9 @@ __attribute__((noreturn)) static void init_stage2(struct init_ctx *ctx)
 	}
 	if (spec->hostname && sethostname(spec->hostname, strlen(spec->hostname)) < 0)
 		sync_fail(ctx->sync_fd, log_error_errno(-errno, "config.json: hostname '%s': %m", spec->hostname));
+	if (spec->linux_.namespaces[OCI_NS_NETWORK].present && !spec->linux_.namespaces[OCI_NS_NETWORK].path &&
+	    (r = ns_loopback_up()) < 0)
+		sync_fail(ctx->sync_fd, r);
 	if (spec->domainname && setdomainname(spec->domainname, strlen(spec->domainname)) < 0)
 		sync_fail(ctx->sync_fd, log_error_errno(-errno, "config.json: domainname '%s': %m", spec->domainname));
 	if (!ctx->no_new_keyring && syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, NULL) < 0)

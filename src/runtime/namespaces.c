@@ -4,7 +4,10 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
+#include <net/if.h>
+#include <stdio.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "lib/cleanup.h"
@@ -84,5 +87,22 @@ int ns_join_others(int fds[OCI_NS_MAX])
 			return log_error_errno(-errno, "Failed to join the %s namespace: %m", spec_ns_name(t));
 		fds[t] = safe_close(fds[t]);
 	}
+	return 0;
+}
+
+int ns_loopback_up(void)
+{
+	struct ifreq ifr = {0};
+	cleanup_close int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (s < 0)
+		return log_error_errno(-errno, "Failed to bring up the loopback: socket: %m");
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "lo");
+	if (ioctl(s, SIOCGIFFLAGS, &ifr) < 0)
+		return log_error_errno(-errno, "Failed to bring up the loopback: %m");
+	if (ifr.ifr_flags & IFF_UP)
+		return 0;
+	ifr.ifr_flags |= IFF_UP;
+	if (ioctl(s, SIOCSIFFLAGS, &ifr) < 0)
+		return log_error_errno(-errno, "Failed to bring up the loopback: %m");
 	return 0;
 }

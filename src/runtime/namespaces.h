@@ -18,3 +18,6 @@ int ns_new_flags(const struct oci_linux *l);
 int ns_join_user(int fds[OCI_NS_MAX]);
 /* Join every other opened namespace; closes the fds it used. */
 int ns_join_others(int fds[OCI_NS_MAX]);
+/* In a network namespace we created: bring the loopback up, as runc and crun do (a fresh
+ * namespace has "lo" down, and nearly every program expects 127.0.0.1 to work). */
+int ns_loopback_up(void);

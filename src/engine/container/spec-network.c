@@ -387,7 +387,9 @@ bool ctr_net_needs_attach(const struct ctr_record *rec)
 {
 	cleanup_json json_object *s = settings_of(rec);
 	const char *m = ju_str(s, "mode");
-	return m && (STREQ(m, "none") || STREQ(m, "pasta") || STREQ(m, "slirp4netns") || STREQ(m, "bridge"));
+	/* none: the runtime brings the loopback of the namespace it makes up itself (kakuri-
+	 * runtime, runc and crun all do), so `run` in one go, without create + attach + start. */
+	return m && (STREQ(m, "pasta") || STREQ(m, "slirp4netns") || STREQ(m, "bridge"));
 }
 
 int ctr_net_prepare(struct store *s, const struct ctr_record *rec, const char *config_path)

@@ -78,7 +78,14 @@ test_net_ns_only_lo() {
 	set_args "$b" sh -c 'tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d " "'
 	capture rt run -b "$b" "$id"
 	assert_ok run || return
-	assert_eq lo "$OUT" "network interfaces inside"
+	assert_eq lo "$OUT" "network interfaces inside" || return
+	# ... and it is up, as with runc and crun: 127.0.0.1 works in a fresh namespace.
+	b=$(new_bundle) || return
+	id=$(new_id)
+	set_args "$b" sh -c 'ip -o link show lo'
+	capture rt run -b "$b" "$id"
+	assert_ok run || return
+	assert_match 'lo: <[^>]*[<,]UP[,>]' "$OUT" "the loopback of a new network namespace is up"
 }
 
 test_user_ns() {
@@ -201,7 +208,7 @@ run_test "uts: domainname comes from the config" test_domainname
 run_test "ipc: new namespace differs from the host's" test_ipc_ns
 run_test "mount: new namespace differs from the host's" test_mount_ns
 run_test "cgroup: new namespace differs from the host's" test_cgroup_ns
-run_test "network: new namespace holds only lo" test_net_ns_only_lo
+run_test "network: new namespace holds only lo, and it is up" test_net_ns_only_lo
 run_test "user: new namespace differs from the host's" test_user_ns
 run_test "time: new namespace; timeOffsets shift /proc/uptime by the boottime offset" test_time_ns
 run_test "network path: joins a netns from 'ip netns add' (same inode)" test_join_netns_path
