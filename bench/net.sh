@@ -11,7 +11,8 @@
 # Reports kakuri/podman ratios (throughput: >= 1 is as fast or faster; latency: <= 1).
 # Usage: sudo bench/net.sh [pasta|slirp4netns|bridge]...   (default: all three)
 # Env: KAKURI, KAKURI_RUNTIME (build/), PODMAN, RUNC, ROOTLESS_USER (kktest), T (iperf3 seconds,
-#      5), RUNS (hyperfine runs of 50 requests, 30), OUT (build/bench/net.txt)
+#      5), ROUNDS (iperf3 runs per engine and mode, interleaved; the median is reported, 3),
+#      RUNS (hyperfine runs of 50 requests, 30), OUT (build/bench/net.txt)
 # /dev/net/tun is made 0666 for the run (pasta needs it rootless) and restored at exit.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -29,6 +30,7 @@ PODMAN=${PODMAN:-$(command -v podman || echo podman)}
 RUNC=${RUNC:-$(command -v runc || echo runc)}
 ROOTLESS_USER=${ROOTLESS_USER:-kktest}
 T=${T:-5}
+ROUNDS=${ROUNDS:-3}
 RUNS=${RUNS:-30}
 OUT=${OUT:-$top/build/bench/net.txt}
 MODES=${*:-pasta slirp4netns bridge}
@@ -177,11 +179,26 @@ latency() {
 	jq -r '.results[0].median * 1000 / 50 * 1000 | round / 1000' "$tmp/lat-$name.json" 2>/dev/null || echo 0
 }
 
+# iperf_pair KK_ARGS -- PM_ARGS: ROUNDS runs of each engine, alternating (so drift of a
+# shared machine hits both alike); prints "KAKURI_MEDIAN PODMAN_MEDIAN".
+median() { sort -n | awk '{ v[NR] = $1 } END { if (NR == 0) print 0; else if (NR % 2) print v[(NR + 1) / 2]; else printf "%.2f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+iperf_pair() {
+	local kargs=() pargs=() ks="" ps="" i
+	while [ "$1" != -- ]; do kargs+=("$1"); shift; done
+	shift
+	pargs=("$@")
+	for i in $(seq "$ROUNDS"); do
+		ks="$ks $(iperf "${kargs[@]}")"
+		ps="$ps $(iperf "${pargs[@]}")"
+	done
+	echo "$(printf '%s\n' $ks | median) $(printf '%s\n' $ps | median)"
+}
+
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
 
 gw=$(ip route show default | awk '{ print $3; exit }')
 mkdir -p "$(dirname "$OUT")"
-say "# kakuri $("$KAKURI" version --format json 2>/dev/null | jq -r .Client.Version 2>/dev/null) vs podman $("$PODMAN" --version | cut -d' ' -f3) (runc); iperf3 ${T}s, curl ${RUNS}x50 requests"
+say "# kakuri $("$KAKURI" version --format json 2>/dev/null | jq -r .Client.Version 2>/dev/null) vs podman $("$PODMAN" --version | cut -d' ' -f3) (runc); iperf3 ${T}s, median of $ROUNDS interleaved runs; curl ${RUNS}x50 requests"
 say "| mode | metric | kakuri | podman | kakuri/podman |"
 say "|---|---|---|---|---|"
 for mode in $MODES; do
@@ -199,8 +216,7 @@ for mode in $MODES; do
 		fi
 		paddr=$addr
 		[ "$pnet" != "$net" ] && paddr=10.0.2.2
-		k=$(iperf "$kk_rl" "--network $net" 127.0.0.1 "$addr")
-		p=$(iperf "$pm_rl" "--network $pnet" 127.0.0.1 "$paddr")
+		read -r k p <<<"$(iperf_pair "$kk_rl" "--network $net" 127.0.0.1 "$addr" -- "$pm_rl" "--network $pnet" 127.0.0.1 "$paddr")"
 		say "| rootless $mode$pnote | TCP container->host (Gbit/s) | $k | $p | $(ratio "$k" "$p") |"
 		k=$(latency "kk-$mode" "$kk_rl" "--network $net")
 		p=$(latency "pm-$mode" "$pm_rl" "--network $pnet")
@@ -214,8 +230,7 @@ for mode in $MODES; do
 		$pm_root run --rm $PM_ULIMITS "$image" true >/dev/null
 		kgw=$(ip -4 -o addr show kakuri0 | awk '{ sub(/\/.*/, "", $4); print $4; exit }')
 		pgw=$(ip -4 -o addr show cni-podman0 2>/dev/null | awk '{ sub(/\/.*/, "", $4); print $4; exit }')
-		k=$(iperf "$kk_root" "" "$kgw" "$kgw")
-		p=$(iperf "$pm_root" "$PM_ULIMITS" "${pgw:-10.88.0.1}" "${pgw:-10.88.0.1}")
+		read -r k p <<<"$(iperf_pair "$kk_root" "" "$kgw" "$kgw" -- "$pm_root" "$PM_ULIMITS" "${pgw:-10.88.0.1}" "${pgw:-10.88.0.1}")"
 		say "| rootful bridge | TCP container->host (Gbit/s) | $k | $p | $(ratio "$k" "$p") |"
 		k=$(latency kk-bridge "$kk_root" "")
 		p=$(latency pm-bridge "$pm_root" "$PM_ULIMITS")
