@@ -438,7 +438,7 @@ int cu_signal_parse(const char *s)
 
 const char *cu_signal_name(int sig)
 {
-	static char buf[16];
+	static char buf[32]; /* "SIGRTMIN+" and an int */
 	for (size_t i = 0; i < ELEMENTSOF(signals); i++)
 		if (signals[i].sig == sig) {
 			snprintf(buf, sizeof(buf), "SIG%s", signals[i].name);
