@@ -49,34 +49,6 @@ static int open_netns(pid_t pid)
 	return fd < 0 ? -errno : fd;
 }
 
-/* In a child: rootless, the monitor could enter the container's namespace but never come
- * back to the host's (that needs CAP_SYS_ADMIN over the host's user namespace). */
-static int loopback_up(int netns_fd)
-{
-	pid_t pid = fork();
-	if (pid < 0)
-		return log_error_errno(-errno, "fork failed: %m");
-	if (pid == 0) {
-		struct ifreq ifr = {0};
-		int s;
-		if (setns(netns_fd, CLONE_NEWNET) < 0)
-			_exit(10);
-		s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-		snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "lo");
-		if (s < 0 || ioctl(s, SIOCGIFFLAGS, &ifr) < 0)
-			_exit(11);
-		ifr.ifr_flags |= IFF_UP;
-		_exit(ioctl(s, SIOCSIFFLAGS, &ifr) < 0 ? 12 : 0);
-	}
-	int st;
-	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
-		;
-	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
-		return log_error_errno(-EPERM, "Cannot bring up the loopback in the container's network namespace (step %d)",
-				       WIFEXITED(st) ? WEXITSTATUS(st) - 9 : -1);
-	return 0;
-}
-
 /* ---- helpers (pasta, slirp4netns) ---- */
 
 static char *log_tail(const char *path)
@@ -560,13 +532,15 @@ int net_attach(const struct net_attach_req *req, json_object **ret_state, char *
 	*ret_ip = *ret_gw = NULL;
 	if (m == NET_MODE_HOST || m == NET_MODE_CONTAINER || m == NET_MODE_NS)
 		return 0;
+	/* The loopback is up already: the runtime brings up the loopback of a network
+	 * namespace it creates (kakuri-runtime, runc and crun alike). */
+	if (m == NET_MODE_NONE)
+		return 0;
 	cleanup_close int netns = open_netns(req->pid);
 	if (netns < 0)
 		return log_error_errno(netns, "Cannot open the network namespace of the container's init %d: %m",
 				       (int)req->pid);
-	int r = loopback_up(netns);
-	if (r < 0 || m == NET_MODE_NONE)
-		return r;
+	int r;
 	json_object *j = NULL;
 	json_object_object_get_ex(req->settings, "ports", &j);
 	struct net_port *ports = NULL;

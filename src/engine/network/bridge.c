@@ -300,9 +300,6 @@ static int setup_inside(int netns_fd, const struct netconf *c, uint32_t ip)
 		log_nl(r, &e, "bring the container's eth0 up");
 		return r;
 	}
-	int lo = nl_link_index(cnl, "lo");
-	if (lo > 0)
-		(void)nl_link_set_up(cnl, lo, &e);
 	if (!c->internal) {
 		r = nl_route_add_default(cnl, AF_INET, &gw, idx, &e);
 		if (r < 0) {
